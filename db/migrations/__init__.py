@@ -1,0 +1,59 @@
+"""A small migration runner over `playhouse.migrate`.
+
+Each step is a module `mNNNN_name.py` in this package with `up(migrator, database)` and
+`down(migrator, database)`. A new database gets the current models in one go and every step
+stamped as applied; an existing one gets the steps it has not seen, in order, each in a
+transaction.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from types import ModuleType
+
+import peewee
+from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
+
+from db.models import MODELS, SchemaVersion
+
+
+def steps() -> list[tuple[str, ModuleType]]:
+    names = sorted(
+        m.name for m in pkgutil.iter_modules(__path__) if m.name[:1] == "m" and m.name[1:5].isdigit()
+    )
+    return [(name, importlib.import_module(f"{__name__}.{name}")) for name in names]
+
+
+def migrator_for(database: peewee.Database) -> SchemaMigrator:
+    if isinstance(database, peewee.PostgresqlDatabase):
+        return PostgresqlMigrator(database)
+    return SqliteMigrator(database)
+
+
+def upgrade(database: peewee.Database) -> list[str]:
+    """Bring the schema up to date; return the names of the steps applied now."""
+    with database.atomic():
+        if not SchemaVersion.table_exists():
+            database.create_tables(MODELS)
+            for name, _ in steps():
+                SchemaVersion.create(name=name)
+            return ["(new database)"]
+    applied = {row.name for row in SchemaVersion.select()}
+    done: list[str] = []
+    migrator = migrator_for(database)
+    for name, module in steps():
+        if name in applied:
+            continue
+        with database.atomic():
+            module.up(migrator, database)
+            SchemaVersion.create(name=name)
+        done.append(name)
+    return done
+
+
+def pending(database: peewee.Database) -> list[str]:
+    if not SchemaVersion.table_exists():
+        return [name for name, _ in steps()]
+    applied = {row.name for row in SchemaVersion.select()}
+    return [name for name, _ in steps() if name not in applied]

@@ -1,0 +1,177 @@
+"""peewee models: households, persons, permits, requests, their append-only histories, staff.
+
+JSON lists (reasons, documents) are kept as text so the schema is the same on SQLite and
+PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import peewee
+
+from db.connection import db
+
+
+class JSONField(peewee.TextField):
+    def db_value(self, value: Any) -> str | None:
+        return None if value is None else json.dumps(value, ensure_ascii=False)
+
+    def python_value(self, value: str | None) -> Any:
+        return None if value is None else json.loads(value)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+class BaseModel(peewee.Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class SchemaVersion(BaseModel):
+    name = peewee.CharField(primary_key=True, max_length=64)
+    applied_at = peewee.DateTimeField(default=_now)
+
+
+class Setting(BaseModel):
+    """The counter's own settings: community, counter number, office code, secrets."""
+
+    key = peewee.CharField(primary_key=True, max_length=64)
+    value = peewee.TextField()
+
+
+class Sequence(BaseModel):
+    """Gap-free serial numbers, incremented inside the transaction that uses them."""
+
+    name = peewee.CharField(max_length=64)
+    year = peewee.IntegerField()
+    value = peewee.IntegerField(default=0)
+
+    class Meta:
+        primary_key = peewee.CompositeKey("name", "year")
+
+
+class Staff(BaseModel):
+    code = peewee.CharField(unique=True, max_length=32)
+    name = peewee.CharField(max_length=40)
+    role = peewee.CharField(max_length=16, default="officer")  # officer / supervisor
+    active = peewee.BooleanField(default=True)
+    created_at = peewee.DateTimeField(default=_now)
+
+
+class Household(BaseModel):
+    number = peewee.CharField(unique=True, max_length=20)
+    origin_village = peewee.CharField(max_length=60, index=True)
+    community = peewee.CharField(max_length=60, index=True)
+    site = peewee.CharField(max_length=60, default="")
+    grid = peewee.CharField(max_length=30, default="")
+    building = peewee.CharField(max_length=20, default="")
+    unit = peewee.CharField(max_length=10, default="")
+    room = peewee.CharField(max_length=10, default="")
+    moved_in = peewee.DateField()
+    phone = peewee.CharField(max_length=20, default="")
+    monitored = peewee.BooleanField(default=False)
+    created_at = peewee.DateTimeField(default=_now)
+
+
+class Person(BaseModel):
+    household = peewee.ForeignKeyField(Household, backref="members", on_delete="RESTRICT")
+    id_number = peewee.CharField(unique=True, max_length=18)
+    name = peewee.CharField(max_length=40, index=True)
+    initials = peewee.CharField(max_length=40, index=True, default="")
+    sex = peewee.CharField(max_length=2)
+    birth_date = peewee.DateField()
+    ethnicity = peewee.CharField(max_length=10, default="汉族")
+    relation = peewee.CharField(max_length=10)
+    phone = peewee.CharField(max_length=20, default="")
+    hukou_address = peewee.CharField(max_length=120, default="")
+    created_at = peewee.DateTimeField(default=_now)
+
+
+class Permit(BaseModel):
+    number = peewee.CharField(unique=True, max_length=24)
+    person = peewee.ForeignKeyField(Person, backref="permits", on_delete="RESTRICT")
+    community = peewee.CharField(max_length=60)
+    status = peewee.CharField(max_length=12, default="valid")  # valid / revoked / replaced
+    accepted_on = peewee.DateField()
+    issue_due_by = peewee.DateField()
+    issued_on = peewee.DateField()
+    valid_until = peewee.DateField()
+    residence_since = peewee.DateField()
+    replaces = peewee.ForeignKeyField("self", null=True, backref="replaced_by")
+    closed_on = peewee.DateField(null=True)
+    closed_reason = peewee.CharField(max_length=120, default="")
+    fee_yuan = peewee.DecimalField(max_digits=8, decimal_places=2, default=0)
+    created_at = peewee.DateTimeField(default=_now)
+
+
+class Request(BaseModel):
+    ticket = peewee.CharField(unique=True, max_length=32)
+    person = peewee.ForeignKeyField(Person, backref="requests", on_delete="RESTRICT")
+    service_code = peewee.CharField(max_length=16, index=True)
+    service_name = peewee.CharField(max_length=40)
+    side = peewee.CharField(max_length=10)
+    permit_action = peewee.CharField(max_length=10, default="")
+    time_limit = peewee.IntegerField(default=0)
+    decision = peewee.CharField(max_length=20)
+    handled_by = peewee.CharField(max_length=60, null=True)
+    reasons = JSONField(default=list)
+    remedy = peewee.TextField(default="")
+    documents_required = JSONField(default=list)
+    documents_received = JSONField(default=list)
+    documents_missing = JSONField(default=list)
+    status = peewee.CharField(max_length=20, index=True)
+    opened_on = peewee.DateField(index=True)
+    opened_at = peewee.DateTimeField()
+    promised_by = peewee.DateField(null=True)
+    closed_on = peewee.DateField(null=True)
+    community = peewee.CharField(max_length=60)
+    counter_code = peewee.CharField(max_length=16)
+    staff = peewee.ForeignKeyField(Staff, backref="requests")
+    permit = peewee.ForeignKeyField(Permit, null=True, backref="requests")
+    version = peewee.IntegerField(default=1)
+
+
+class RequestEvent(BaseModel):
+    """Append-only: every handling step of a request, never updated or deleted."""
+
+    request = peewee.ForeignKeyField(Request, backref="events", on_delete="RESTRICT")
+    kind = peewee.CharField(max_length=16)
+    at = peewee.DateTimeField()
+    staff = peewee.ForeignKeyField(Staff)
+    counter_code = peewee.CharField(max_length=16)
+    status_after = peewee.CharField(max_length=20)
+    note = peewee.TextField(default="")
+    data = JSONField(null=True)
+
+
+class PermitEvent(BaseModel):
+    """Append-only permit history: issued, endorsed, replaced, revoked."""
+
+    permit = peewee.ForeignKeyField(Permit, backref="events", on_delete="RESTRICT")
+    kind = peewee.CharField(max_length=16)
+    on = peewee.DateField()
+    at = peewee.DateTimeField()
+    staff = peewee.ForeignKeyField(Staff)
+    valid_until = peewee.DateField()
+    residence_since = peewee.DateField()
+    note = peewee.TextField(default="")
+
+
+MODELS: list[type[BaseModel]] = [
+    SchemaVersion,
+    Setting,
+    Sequence,
+    Staff,
+    Household,
+    Person,
+    Permit,
+    Request,
+    RequestEvent,
+    PermitEvent,
+]

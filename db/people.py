@@ -1,0 +1,146 @@
+"""Households and persons: registering them and reading them back as plain data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from db.connection import db
+from db.models import Household, Person
+from db.setup import ensure_ready, get_setting, initials_of, next_serial
+from forms import people as checks
+from forms.citizen_id import mask_id, parse_citizen_id
+from forms.errors import CounterError
+from forms.scope import HouseholdFacts, PersonFacts
+
+
+def add_household(
+    *,
+    origin_village: str,
+    community: str,
+    moved_in: dt.date,
+    today: dt.date,
+    site: str = "",
+    grid: str = "",
+    building: str = "",
+    unit: str = "",
+    room: str = "",
+    phone: str = "",
+    monitored: bool = False,
+) -> Household:
+    ensure_ready()
+    origin = checks.check_place(origin_village, "迁出村", "origin village")
+    target = checks.check_place(community, "迁入社区", "community")
+    if moved_in > today:
+        raise CounterError(
+            f"搬迁入住日期{moved_in.isoformat()}晚于今天", f"move-in date {moved_in} is in the future"
+        )
+    phone = checks.check_phone(phone)
+    with db.atomic():
+        serial = next_serial("household", 0)
+        return Household.create(
+            number=f"H{serial:06d}",
+            origin_village=origin,
+            community=target,
+            site=(site or target).strip(),
+            grid=grid.strip(),
+            building=building.strip(),
+            unit=unit.strip(),
+            room=room.strip(),
+            moved_in=moved_in,
+            phone=phone,
+            monitored=monitored,
+        )
+
+
+def get_household(number: str) -> Household:
+    ensure_ready()
+    household = Household.get_or_none(Household.number == (number or "").strip().upper())
+    if household is None:
+        raise CounterError(f"没有编号为 {number} 的搬迁户", f"no household numbered {number}")
+    return household
+
+
+def add_person(
+    *,
+    household_number: str,
+    id_number: str,
+    name: str,
+    relation: str,
+    today: dt.date,
+    ethnicity: str | None = None,
+    phone: str = "",
+    hukou_address: str = "",
+) -> Person:
+    household = get_household(household_number)
+    cid = parse_citizen_id(id_number, today)
+    name = checks.check_name(name)
+    relation = checks.check_relation(relation)
+    ethnic = checks.check_ethnicity(ethnicity)
+    phone = checks.check_phone(phone)
+    with db.atomic():
+        existing = Person.get_or_none(Person.id_number == cid.number)
+        if existing is not None:
+            raise CounterError(
+                f"身份证号 {mask_id(cid.number)} 已登记（{existing.name}，户号 {existing.household.number}）",
+                f"citizen ID {mask_id(cid.number)} is already registered "
+                f"(household {existing.household.number})",
+            )
+        if relation == "户主" and household.members.where(Person.relation == "户主").exists():
+            raise CounterError(
+                f"搬迁户 {household.number} 已有户主", f"household {household.number} already has a head"
+            )
+        county = get_setting("county_name", "陕西省安康市紫阳县")
+        return Person.create(
+            household=household,
+            id_number=cid.number,
+            name=name,
+            initials=initials_of(name),
+            sex=cid.sex,
+            birth_date=cid.birth_date,
+            ethnicity=ethnic,
+            relation=relation,
+            phone=phone,
+            hukou_address=(hukou_address or f"{county}{household.origin_village}").strip(),
+        )
+
+
+def find_person(id_number: str, today: dt.date | None = None) -> Person:
+    """By full citizen ID; the number is checked first so a typo says what is wrong."""
+    ensure_ready()
+    cid = parse_citizen_id(id_number, today)
+    person = Person.get_or_none(Person.id_number == cid.number)
+    if person is None:
+        raise CounterError(
+            f"未找到身份证号为 {mask_id(cid.number)} 的搬迁群众，请先登记（person add）",
+            f"no person with citizen ID {mask_id(cid.number)}; register them first (person add)",
+        )
+    return person
+
+
+def head_of(household: Household) -> Person | None:
+    return household.members.where(Person.relation == "户主").first()
+
+
+def person_facts(person: Person) -> PersonFacts:
+    return PersonFacts(
+        id_number=person.id_number,
+        name=person.name,
+        birth_date=person.birth_date,
+        sex=person.sex,
+        relation=person.relation,
+    )
+
+
+def household_facts(household: Household) -> HouseholdFacts:
+    head = head_of(household)
+    return HouseholdFacts(
+        number=household.number,
+        origin_village=household.origin_village,
+        community=household.community,
+        moved_in=household.moved_in,
+        head_name=head.name if head else "",
+    )
+
+
+def members_of(household: Household) -> list[Person]:
+    return list(household.members.order_by(Person.id))
+

@@ -1,0 +1,166 @@
+"""Residence permits: issue, endorse, replace and revoke, each one transaction.
+
+Issue, endorse and replace are services of the catalogue as well: each finishes the request
+that accepted it (or registers a walk-in one on the spot), so the day's log shows them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from db.connection import db
+from db.models import Permit, PermitEvent, Person
+from db.requests import attach_permit_request, decide, finish_permit_request
+from db.people import find_person
+from db.setup import Desk, next_serial, stamp
+from db.views import current_permit
+from forms import permits as rules
+from forms.catalogue import Catalogue
+from forms.errors import CounterError
+from forms.workdays import add_working_days
+
+REPLACE_REASONS = {"lost": "遗失补领", "damaged": "损坏换领（原证已交回）"}
+
+
+def _event(permit: Permit, kind: str, desk: Desk, today: dt.date, note: str = "") -> None:
+    PermitEvent.create(
+        permit=permit,
+        kind=kind,
+        on=today,
+        at=stamp(today),
+        staff=desk.staff_id,
+        valid_until=permit.valid_until,
+        residence_since=permit.residence_since,
+        note=note,
+    )
+
+
+def _decided(person: Person, action: str, catalogue: Catalogue, desk: Desk, today: dt.date):  # type: ignore[no-untyped-def]
+    service = catalogue.permit_service(action)
+    decision = decide(person, service, desk.community, today, ["all"])
+    if decision.decision == "refuse":
+        raise CounterError(
+            f"不能办理{service.name}：{decision.refusal_message()}",
+            f"cannot {action} the permit: " + "; ".join(r.rule for r in decision.blocking),
+        )
+    return decision
+
+
+def _new_number(catalogue: Catalogue, today: dt.date) -> str:
+    return rules.permit_number(catalogue.county_code, today.year, next_serial("permit", today.year))
+
+
+def issue_permit(*, id_number: str, catalogue: Catalogue, desk: Desk, today: dt.date) -> Permit:
+    person = find_person(id_number, today)
+    with db.atomic():
+        decision = _decided(person, "issue", catalogue, desk, today)
+        request = attach_permit_request(person, decision, desk, today)
+        previous = current_permit(person)
+        household = person.household
+        # A first permit counts residence from the move-in; a new one after a revocation
+        # starts the count again on its issue date.
+        since = household.moved_in if previous is None else today
+        permit = Permit.create(
+            number=_new_number(catalogue, today),
+            person=person,
+            community=desk.community,
+            status="valid",
+            accepted_on=request.opened_on,
+            issue_due_by=add_working_days(request.opened_on, rules.ISSUE_LIMIT_WORKING_DAYS),
+            issued_on=today,
+            valid_until=rules.valid_until_for(today),
+            residence_since=max(since, household.moved_in),
+        )
+        late = today > permit.issue_due_by
+        _event(permit, "issued", desk, today, "超过15个工作日发证" if late else "")
+        finish_permit_request(request, permit.id, desk, today, f"已发放居住证{permit.number}")
+        return permit
+
+
+def endorse_permit(*, id_number: str, catalogue: Catalogue, desk: Desk, today: dt.date) -> Permit:
+    person = find_person(id_number, today)
+    with db.atomic():
+        decision = _decided(person, "endorse", catalogue, desk, today)
+        permit = current_permit(person)
+        assert permit is not None  # the scope check refuses endorsement without a permit
+        result = rules.endorse(permit.status, permit.valid_until, permit.residence_since, today)
+        request = attach_permit_request(person, decision, desk, today)
+        Permit.update(
+            valid_until=result.valid_until, residence_since=result.residence_since
+        ).where(Permit.id == permit.id).execute()
+        permit.valid_until = result.valid_until
+        permit.residence_since = result.residence_since
+        note = "逾期签注，居住年限自签注之日起重新计算" if result.late else "按期签注"
+        _event(permit, "endorsed", desk, today, note)
+        finish_permit_request(
+            request, permit.id, desk, today, f"已签注，有效期至{result.valid_until.isoformat()}"
+        )
+        return permit
+
+
+def replace_permit(
+    *, id_number: str, reason: str, catalogue: Catalogue, desk: Desk, today: dt.date
+) -> Permit:
+    if reason not in REPLACE_REASONS:
+        raise CounterError(
+            f"补换领原因应为 lost（遗失）或 damaged（损坏）：{reason}",
+            f"replacement reason must be lost or damaged, got '{reason}'",
+        )
+    person = find_person(id_number, today)
+    with db.atomic():
+        decision = _decided(person, "replace", catalogue, desk, today)
+        old = current_permit(person)
+        assert old is not None  # the scope check refuses replacement without a permit
+        request = attach_permit_request(person, decision, desk, today)
+        label = REPLACE_REASONS[reason]
+        Permit.update(status="replaced", closed_on=today, closed_reason=label).where(
+            Permit.id == old.id
+        ).execute()
+        old.status = "replaced"
+        new = Permit.create(
+            number=_new_number(catalogue, today),
+            person=person,
+            community=old.community,
+            status="valid",
+            accepted_on=request.opened_on,
+            issue_due_by=add_working_days(request.opened_on, rules.ISSUE_LIMIT_WORKING_DAYS),
+            issued_on=today,
+            valid_until=old.valid_until,
+            residence_since=old.residence_since,
+            replaces=old,
+            fee_yuan=decision.service.fee_yuan,
+        )
+        _event(old, "replaced", desk, today, f"{label}，由{new.number}替代，原证号作废")
+        _event(new, "issued", desk, today, f"{label}，替代{old.number}，收取工本费{decision.service.fee_yuan:g}元")
+        finish_permit_request(request, new.id, desk, today, f"已补换发居住证{new.number}")
+        return new
+
+
+def revoke_permit(*, id_number: str, reason: str, desk: Desk, today: dt.date) -> Permit:
+    reason = (reason or "").strip()
+    if not reason:
+        raise CounterError("注销居住证须写明原因（--reason）", "revoking a permit needs a reason")
+    person = find_person(id_number, today)
+    with db.atomic():
+        permit = current_permit(person)
+        if permit is None or permit.status != "valid":
+            state = "未持有居住证" if permit is None else f"居住证{rules.STATUS_LABELS[permit.status]}"
+            raise CounterError(f"当事人{state}，无可注销的居住证", "there is no permit to revoke")
+        Permit.update(status="revoked", closed_on=today, closed_reason=reason).where(
+            Permit.id == permit.id
+        ).execute()
+        permit.status = "revoked"
+        _event(permit, "revoked", desk, today, reason)
+        return permit
+
+
+def show_permit(id_number: str, today: dt.date) -> tuple[Permit, list[Permit]]:
+    """The current permit and all earlier ones, newest first."""
+    person = find_person(id_number, today)
+    all_permits = list(person.permits.order_by(Permit.issued_on.desc(), Permit.id.desc()))
+    if not all_permits:
+        raise CounterError(
+            f"{person.name} 尚未办理居住证（可办理：居住证申领 P01）",
+            f"{person.name} holds no residence permit yet",
+        )
+    return all_permits[0], all_permits[1:]

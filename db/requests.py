@@ -1,0 +1,327 @@
+"""Service requests: the scope check, opening a request, and every handling step after it.
+
+Each operation is one transaction; every step appends a RequestEvent, and the request row is
+updated with an optimistic version check so two counters cannot overwrite each other's step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from db.connection import db, is_postgres
+from db.models import Person, Request, RequestEvent
+from db.people import find_person, household_facts, person_facts
+from db.setup import Desk, ensure_ready, next_serial, stamp
+from db.views import current_permit
+from forms.catalogue import Catalogue, Document, Service
+from forms.errors import CounterError
+from forms.scope import Decision, PermitFacts, check_scope, resolve_documents
+from forms.status import DECISION_LABELS, OPEN_STATUSES, STATUS_LABELS, ensure_allowed, status_after_open
+from forms.workdays import add_working_days
+
+
+def permit_facts(person: Person) -> PermitFacts | None:
+    permit = current_permit(person)
+    if permit is None:
+        return None
+    return PermitFacts(
+        number=permit.number,
+        status=permit.status,
+        valid_until=permit.valid_until,
+        residence_since=permit.residence_since,
+        community=permit.community,
+    )
+
+
+def decide(
+    person: Person, service: Service, community: str, today: dt.date, provided: Sequence[str]
+) -> Decision:
+    return check_scope(
+        person=person_facts(person),
+        household=household_facts(person.household),
+        permit=permit_facts(person),
+        service=service,
+        counter_community=community,
+        today=today,
+        provided=provided,
+    )
+
+
+def check(
+    *,
+    id_number: str,
+    service: str,
+    catalogue: Catalogue,
+    community: str,
+    today: dt.date,
+    provided: Sequence[str] = (),
+) -> Decision:
+    """What the counter would decide, without writing anything."""
+    ensure_ready()
+    found = catalogue.find(service)
+    person = find_person(id_number, today)
+    return decide(person, found, community, today, provided)
+
+
+def _doc_dicts(docs: Sequence[Document]) -> list[dict[str, object]]:
+    return [{"name": d.name, "copies": d.copies, "issuer": d.issuer, "note": d.note} for d in docs]
+
+
+def _record(
+    request: Request, kind: str, desk: Desk, today: dt.date, note: str = "", data: object = None
+) -> RequestEvent:
+    return RequestEvent.create(
+        request=request,
+        kind=kind,
+        at=stamp(today),
+        staff=desk.staff_id,
+        counter_code=desk.counter_code,
+        status_after=request.status,
+        note=note,
+        data=data,
+    )
+
+
+def create_request(
+    person: Person, decision: Decision, desk: Desk, today: dt.date, note: str = ""
+) -> Request:
+    """Register a decided request with its ticket; call inside a transaction."""
+    service = decision.service
+    status = status_after_open(decision.decision, bool(decision.missing))
+    promised = (
+        add_working_days(today, service.time_limit) if status in ("accepted", "referred") else None
+    )
+    serial = next_serial(f"ticket:{desk.counter_code}", today.year)
+    request = Request.create(
+        ticket=f"{desk.counter_code}-{today.year}-{serial:06d}",
+        person=person,
+        service_code=service.code,
+        service_name=service.name,
+        side=service.side,
+        permit_action=service.permit_action,
+        time_limit=service.time_limit,
+        decision=decision.decision,
+        handled_by=decision.handled_by,
+        reasons=[
+            {"rule": r.rule, "text": r.text, "basis": r.basis} for r in decision.reasons
+        ],
+        remedy=decision.remedy,
+        documents_required=_doc_dicts(decision.required),
+        documents_received=[d.name for d in decision.received],
+        documents_missing=[d.name for d in decision.missing],
+        status=status,
+        opened_on=today,
+        opened_at=stamp(today),
+        promised_by=promised,
+        closed_on=today if status == "refused" else None,
+        community=desk.community,
+        counter_code=desk.counter_code,
+        staff=desk.staff_id,
+    )
+    _record(request, "opened", desk, today, note or DECISION_LABELS[decision.decision])
+    if status == "refused":
+        _record(request, "refused", desk, today, decision.refusal_message())
+    elif status == "referred":
+        _record(
+            request, "forwarded", desk, today, f"开具转办单，转{decision.handled_by}办理"
+        )
+    return request
+
+
+def open_request(
+    *,
+    id_number: str,
+    service: str,
+    catalogue: Catalogue,
+    desk: Desk,
+    today: dt.date,
+    provided: Sequence[str] = (),
+    note: str = "",
+) -> Request:
+    """Check and register a request. A refusal is registered too, with its reasons."""
+    ensure_ready()
+    found = catalogue.find(service)
+    person = find_person(id_number, today)
+    with db.atomic():
+        decision = decide(person, found, desk.community, today, provided)
+        return create_request(person, decision, desk, today, note)
+
+
+def get_request(ticket: str) -> Request:
+    ensure_ready()
+    request = Request.get_or_none(Request.ticket == (ticket or "").strip().upper())
+    if request is None:
+        raise CounterError(f"没有受理编号为 {ticket} 的事项", f"no request with ticket {ticket}")
+    return request
+
+
+def _save(request: Request, **changes: object) -> None:
+    """Write a step only if nobody else wrote one since we read the row."""
+    seen = request.version
+    changes["version"] = seen + 1
+    updated = (
+        Request.update(**changes)
+        .where((Request.id == request.id) & (Request.version == seen))
+        .execute()
+    )
+    if updated != 1:
+        raise CounterError(
+            f"{request.ticket} 刚被其他窗口更新，请重新查看后再办理",
+            f"{request.ticket} was just changed at another counter; reload and try again",
+        )
+    for key, value in changes.items():
+        setattr(request, key, value)
+
+
+def _locked(ticket: str) -> Request:
+    """Read the request for a step; on PostgreSQL the row stays locked until commit."""
+    ensure_ready()
+    query = Request.select().where(Request.ticket == (ticket or "").strip().upper())
+    if is_postgres():
+        query = query.for_update()
+    request = query.first()
+    if request is None:
+        raise CounterError(f"没有受理编号为 {ticket} 的事项", f"no request with ticket {ticket}")
+    return request
+
+
+def supplement(
+    ticket: str, provided: Sequence[str], desk: Desk, today: dt.date, note: str = ""
+) -> Request:
+    """Record materials handed in later; once nothing is missing the request is accepted."""
+    if not [p for p in provided if str(p).strip()]:
+        raise CounterError("请用 --provided 写明补交的材料", "name the documents with --provided")
+    with db.atomic():
+        request = _locked(ticket)
+        ensure_allowed("supplement", request.status, request.ticket)
+        required = [
+            Document(name=d["name"], copies=d["copies"], issuer=d["issuer"], note=d.get("note", ""))
+            for d in request.documents_required
+        ]
+        still_missing = [d for d in required if d.name in request.documents_missing]
+        given = resolve_documents(required, still_missing, provided, request.service_name)
+        received = list(dict.fromkeys([*request.documents_received, *(d.name for d in given)]))
+        missing = [name for name in request.documents_missing if name not in received]
+        changes: dict[str, object] = {"documents_received": received, "documents_missing": missing}
+        if not missing:
+            changes["status"] = "accepted"
+            changes["promised_by"] = add_working_days(today, request.time_limit)
+        _save(request, **changes)
+        text = "补交：" + "、".join(d.name for d in given)
+        text += "；仍缺：" + "、".join(missing) if missing else "；材料齐全，正式受理"
+        _record(request, "supplemented", desk, today, f"{text}{'；' + note if note else ''}")
+        return request
+
+
+def forward(ticket: str, desk: Desk, today: dt.date, note: str = "") -> Request:
+    """Hand the collected materials over to the county department (代收转办)."""
+    with db.atomic():
+        request = _locked(ticket)
+        if request.decision != "forward_department":
+            raise CounterError(
+                f"{request.ticket}（{request.service_name}）由本窗口办理或已转迁出村，不需转办",
+                f"{request.ticket} is not a collect-and-forward request",
+            )
+        ensure_allowed("forward", request.status, request.ticket)
+        _save(request, status="forwarded")
+        _record(request, "forwarded", desk, today, note or f"材料移交{request.handled_by}")
+        return request
+
+
+def return_request(ticket: str, desk: Desk, today: dt.date, note: str) -> Request:
+    """The department sent it back to the counter (to complete, ask again, or refuse)."""
+    if not note.strip():
+        raise CounterError("退回须说明原因（--note）", "a return needs a reason (--note)")
+    with db.atomic():
+        request = _locked(ticket)
+        ensure_allowed("return", request.status, request.ticket)
+        _save(request, status="accepted")
+        _record(request, "returned", desk, today, note)
+        return request
+
+
+def complete(ticket: str, desk: Desk, today: dt.date, note: str = "") -> Request:
+    with db.atomic():
+        request = _locked(ticket)
+        if request.permit_action:
+            raise CounterError(
+                f"{request.ticket} 是居住证事项，请用 permit issue/endorse/replace 办结",
+                f"{request.ticket} is a permit request: finish it with permit issue/endorse/replace",
+            )
+        ensure_allowed("complete", request.status, request.ticket)
+        _save(request, status="completed", closed_on=today)
+        _record(request, "completed", desk, today, note)
+        return request
+
+
+def refuse(ticket: str, desk: Desk, today: dt.date, note: str) -> Request:
+    """Refuse after acceptance; the reason (and what would make it possible) is required."""
+    if not note.strip():
+        raise CounterError(
+            "不予办理须写明理由及办理途径（--note）",
+            "a refusal needs its reason and what would make it possible (--note)",
+        )
+    with db.atomic():
+        request = _locked(ticket)
+        ensure_allowed("refuse", request.status, request.ticket)
+        _save(request, status="refused", closed_on=today, remedy=note)
+        _record(request, "refused", desk, today, note)
+        return request
+
+
+def list_requests(
+    *,
+    day: dt.date | None = None,
+    until: dt.date | None = None,
+    status: str | None = None,
+    overdue_on: dt.date | None = None,
+) -> list[Request]:
+    """Requests opened on a day (or a range), optionally by status or only the overdue ones."""
+    ensure_ready()
+    if status is not None and status not in STATUS_LABELS:
+        raise CounterError(
+            f"状态“{status}”无效，可选：{'、'.join(f'{k}（{v}）' for k, v in STATUS_LABELS.items())}",
+            f"unknown status '{status}'; use one of: {', '.join(STATUS_LABELS)}",
+        )
+    query = Request.select().order_by(Request.opened_at, Request.id)
+    if day is not None:
+        query = query.where(Request.opened_on.between(day, until or day))
+    if status is not None:
+        query = query.where(Request.status == status)
+    if overdue_on is not None:
+        query = query.where(
+            Request.status.in_(OPEN_STATUSES)
+            & Request.promised_by.is_null(False)
+            & (Request.promised_by < overdue_on)
+        )
+    return list(query)
+
+
+def attach_permit_request(
+    person: Person, decision: Decision, desk: Desk, today: dt.date
+) -> Request:
+    """The open request a permit operation finishes: the accepted one, or a new walk-in one."""
+    open_ones = list(
+        person.requests.where(
+            (Request.service_code == decision.service.code)
+            & Request.status.in_(("pending_materials", "accepted"))
+        )
+    )
+    pending = [r for r in open_ones if r.status == "pending_materials"]
+    if pending:
+        raise CounterError(
+            f"{pending[0].ticket} 仍缺材料：{'、'.join(pending[0].documents_missing)}；"
+            "请先补正（request supplement）",
+            f"{pending[0].ticket} still misses documents; supplement them first",
+        )
+    if open_ones:
+        return open_ones[0]
+    return create_request(person, decision, desk, today, "窗口当场受理")
+
+
+def finish_permit_request(
+    request: Request, permit_id: int, desk: Desk, today: dt.date, note: str
+) -> None:
+    _save(request, status="completed", closed_on=today, permit=permit_id)
+    _record(request, "completed", desk, today, note)

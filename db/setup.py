@@ -1,0 +1,180 @@
+"""Initialising a counter, its settings and staff, and the serial numbers it hands out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+import peewee
+from pypinyin import Style, lazy_pinyin
+
+from db import migrations
+from db.connection import db
+from db.models import Sequence, Setting, Staff
+from forms.errors import CounterError
+from forms.people import check_place
+
+DEFAULT_COMMUNITY = "城关镇新城社区"
+DEFAULT_OFFICER = ("001", "值班窗口人员")
+
+
+@dataclass(frozen=True)
+class Desk:
+    """Who is at which counter: passed to every operation that writes."""
+
+    community: str
+    counter_no: int
+    office_code: str
+    staff_id: int
+    staff_code: str
+    staff_name: str
+
+    @property
+    def counter_code(self) -> str:
+        return f"{self.office_code}{self.counter_no:02d}"
+
+    @property
+    def counter_label(self) -> str:
+        return f"{self.community}服务大厅{self.counter_no}号窗口"
+
+
+def office_code_for(community: str) -> str:
+    """Pinyin initials of the community's own name: 蒿坪镇双星社区 -> SXSQ (at most 8 letters)."""
+    for marker in ("街道", "镇", "乡"):
+        head, found, rest = community.rpartition(marker)
+        if found and rest:
+            community = rest
+            break
+    letters = "".join(lazy_pinyin(community, style=Style.FIRST_LETTER)).upper()
+    letters = "".join(ch for ch in letters if ch.isalpha() and ch.isascii())
+    return (letters or "ZY")[:8]
+
+
+def initials_of(name: str) -> str:
+    """Pinyin initials for searching people by name, e.g. 张三丰 -> ZSF."""
+    return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).upper()
+
+
+def get_setting(key: str, default: str | None = None) -> str | None:
+    row = Setting.get_or_none(Setting.key == key)
+    return row.value if row else default
+
+
+def _set(key: str, value: str) -> None:
+    Setting.insert(key=key, value=value).on_conflict(
+        conflict_target=[Setting.key], update={Setting.value: value}
+    ).execute()
+
+
+def init_counter(
+    community: str | None = None,
+    counter_no: int | None = None,
+    office_code: str | None = None,
+) -> dict[str, object]:
+    """Create or upgrade the schema and record this counter's settings. Safe to repeat.
+
+    Values not given keep what is stored; on a new database they get sensible defaults.
+    """
+    database = db.obj
+    applied = migrations.upgrade(database)
+    with db.atomic():
+        stored_community = get_setting("community")
+        new_community = check_place(community, "社区名称", "community") if community else None
+        final_community = new_community or stored_community or DEFAULT_COMMUNITY
+        if counter_no is not None and not 1 <= counter_no <= 99:
+            raise CounterError("窗口号应在1至99之间", "counter number must be between 1 and 99")
+        final_counter = counter_no or int(get_setting("counter_no", "1") or 1)
+        if office_code:
+            code = office_code.strip().upper()
+            if not (code.isascii() and code.isalnum() and 1 <= len(code) <= 8):
+                raise CounterError(
+                    "机构代码应为1至8位字母或数字", "office code must be 1 to 8 letters or digits"
+                )
+        elif new_community and new_community != stored_community:
+            code = office_code_for(new_community)
+        else:
+            code = get_setting("office_code") or office_code_for(final_community)
+        _set("community", final_community)
+        _set("counter_no", str(final_counter))
+        _set("office_code", code)
+        if get_setting("secret") is None:
+            _set("secret", secrets.token_hex(32))
+        if not Staff.select().exists():
+            Staff.create(code=DEFAULT_OFFICER[0], name=DEFAULT_OFFICER[1], role="supervisor")
+    return {
+        "community": final_community,
+        "counter": final_counter,
+        "office_code": code,
+        "schema": applied or ["(up to date)"],
+    }
+
+
+def ensure_ready() -> None:
+    """Refuse to work on a database that was never initialised or needs an upgrade."""
+    database = db.obj
+    if migrations.pending(database) or get_setting("community") is None:
+        raise CounterError(
+            "数据库尚未初始化或需要升级，请先运行：ziyang-counter init",
+            "the database is not initialised or needs an upgrade: run 'ziyang-counter init'",
+        )
+
+
+def load_desk(staff_code: str | None = None, community: str | None = None) -> Desk:
+    """The desk from stored settings; `community` overrides it (checks for another hall)."""
+    ensure_ready()
+    if staff_code:
+        staff = Staff.get_or_none((Staff.code == staff_code) & (Staff.active == True))  # noqa: E712
+        if staff is None:
+            raise CounterError(
+                f"工作人员编号“{staff_code}”不存在或已停用",
+                f"staff code '{staff_code}' does not exist or is inactive",
+            )
+    else:
+        staff = Staff.select().where(Staff.active == True).order_by(Staff.id).first()  # noqa: E712
+    stored = get_setting("community") or DEFAULT_COMMUNITY
+    return Desk(
+        community=community or stored,
+        counter_no=int(get_setting("counter_no", "1") or 1),
+        office_code=get_setting("office_code") or office_code_for(stored),
+        staff_id=staff.id,
+        staff_code=staff.code,
+        staff_name=staff.name,
+    )
+
+
+def add_staff(code: str, name: str, role: str = "officer") -> Staff:
+    if role not in ("officer", "supervisor"):
+        raise CounterError("角色应为 officer 或 supervisor", "role must be officer or supervisor")
+    with db.atomic():
+        if Staff.get_or_none(Staff.code == code):
+            raise CounterError(f"工作人员编号 {code} 已存在", f"staff code {code} already exists")
+        return Staff.create(code=code, name=name, role=role)
+
+
+def next_serial(name: str, year: int) -> int:
+    """The next number in a series, gap-free: call inside the transaction that uses it.
+
+    The row is incremented with UPDATE ... RETURNING, so concurrent counters on PostgreSQL
+    queue on the row lock and a rolled-back transaction gives its number back.
+    """
+    query = (
+        Sequence.update(value=Sequence.value + 1)
+        .where((Sequence.name == name) & (Sequence.year == year))
+        .returning(Sequence.value)
+    )
+    row = next(iter(query.execute()), None)
+    if row is not None:
+        return int(row.value)
+    try:
+        with db.atomic():
+            Sequence.create(name=name, year=year, value=1)
+        return 1
+    except peewee.IntegrityError:
+        # Another counter created the series first: take the next number from it.
+        return next_serial(name, year)
+
+
+def stamp(today: dt.date) -> dt.datetime:
+    """Now's time of day on `today` (which back-dated entry may set)."""
+    return dt.datetime.combine(today, dt.datetime.now().time().replace(microsecond=0))

@@ -1,0 +1,155 @@
+"""Rows turned into plain data (dicts of str, int, bool, lists) for the CLI, desk and printouts.
+
+Full citizen IDs appear only where `masked=False` is asked for explicitly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from db.models import Household, Permit, PermitEvent, Person, Request, RequestEvent
+from forms import permits as rules
+from forms.citizen_id import mask_id
+from forms.status import DECISION_LABELS, EVENT_LABELS, OPEN_STATUSES, STATUS_LABELS
+
+
+def current_permit(person: Person) -> Permit | None:
+    """The newest permit of a person, whatever its state (older ones were replaced)."""
+    return person.permits.order_by(Permit.issued_on.desc(), Permit.id.desc()).first()
+
+
+def address_of(household: Household) -> str:
+    parts = [household.community]
+    if household.site and household.site != household.community:
+        parts.append(household.site)
+    for value, unit in ((household.building, "栋"), (household.unit, "单元"), (household.room, "室")):
+        if value:
+            parts.append(value if value.endswith(unit) else value + unit)
+    return "".join(parts)
+
+
+def household_view(household: Household) -> dict[str, Any]:
+    return {
+        "number": household.number,
+        "origin_village": household.origin_village,
+        "community": household.community,
+        "site": household.site,
+        "grid": household.grid,
+        "building": household.building,
+        "unit": household.unit,
+        "room": household.room,
+        "address": address_of(household),
+        "moved_in": household.moved_in.isoformat(),
+        "phone": household.phone,
+        "monitored": household.monitored,
+    }
+
+
+def permit_view(permit: Permit, today: dt.date, *, masked: bool = True) -> dict[str, Any]:
+    status = rules.effective_status(permit.status, permit.valid_until, today)
+    person = permit.person
+    events = list(permit.events.order_by(PermitEvent.at, PermitEvent.id))
+    return {
+        "number": permit.number,
+        "status": status,
+        "status_label": rules.STATUS_LABELS[status],
+        "holder": person.name,
+        "id_number": mask_id(person.id_number) if masked else person.id_number,
+        "community": permit.community,
+        "accepted_on": permit.accepted_on.isoformat(),
+        "issue_due_by": permit.issue_due_by.isoformat(),
+        "issued_on": permit.issued_on.isoformat(),
+        "valid_until": permit.valid_until.isoformat(),
+        "residence_since": permit.residence_since.isoformat(),
+        "endorse_from": rules.endorsement_opens(permit.valid_until).isoformat(),
+        "replaces": permit.replaces.number if permit.replaces_id else None,
+        "closed_on": permit.closed_on.isoformat() if permit.closed_on else None,
+        "closed_reason": permit.closed_reason,
+        "fee_yuan": float(permit.fee_yuan),
+        "history": [
+            {
+                "kind": e.kind,
+                "on": e.on.isoformat(),
+                "valid_until": e.valid_until.isoformat(),
+                "residence_since": e.residence_since.isoformat(),
+                "note": e.note,
+                "staff": e.staff.name,
+            }
+            for e in events
+        ],
+    }
+
+
+def person_view(person: Person, today: dt.date, *, masked: bool = False) -> dict[str, Any]:
+    permit = current_permit(person)
+    return {
+        "id_number": mask_id(person.id_number) if masked else person.id_number,
+        "name": person.name,
+        "sex": person.sex,
+        "birth_date": person.birth_date.isoformat(),
+        "ethnicity": person.ethnicity,
+        "relation": person.relation,
+        "phone": person.phone,
+        "hukou_address": person.hukou_address,
+        "household": household_view(person.household),
+        "permit": permit_view(permit, today, masked=masked) if permit else None,
+    }
+
+
+def is_overdue(request: Request, today: dt.date) -> bool:
+    return (
+        request.status in OPEN_STATUSES
+        and request.promised_by is not None
+        and today > request.promised_by
+    )
+
+
+def request_view(
+    request: Request, today: dt.date, *, with_events: bool = False
+) -> dict[str, Any]:
+    person = request.person
+    household = person.household
+    view: dict[str, Any] = {
+        "ticket": request.ticket,
+        "service": {"code": request.service_code, "name": request.service_name},
+        "side": request.side,
+        "decision": request.decision,
+        "decision_label": DECISION_LABELS[request.decision],
+        "handled_by": request.handled_by,
+        "status": request.status,
+        "status_label": STATUS_LABELS[request.status],
+        "person": {
+            "name": person.name,
+            "id_number": mask_id(person.id_number),
+            "phone": person.phone or household.phone,
+            "address": address_of(household),
+        },
+        "reasons": request.reasons,
+        "remedy": request.remedy,
+        "required_documents": request.documents_required,
+        "received_documents": request.documents_received,
+        "missing_documents": request.documents_missing,
+        "opened_at": request.opened_at.isoformat(sep=" "),
+        "promised_by": request.promised_by.isoformat() if request.promised_by else None,
+        "closed_on": request.closed_on.isoformat() if request.closed_on else None,
+        "overdue": is_overdue(request, today),
+        "community": request.community,
+        "counter": request.counter_code,
+        "officer": request.staff.name,
+        "permit": request.permit.number if request.permit_id else None,
+    }
+    if with_events:
+        view["events"] = [
+            {
+                "kind": e.kind,
+                "label": EVENT_LABELS[e.kind],
+                "at": e.at.isoformat(sep=" "),
+                "status_after": e.status_after,
+                "officer": e.staff.name,
+                "counter": e.counter_code,
+                "note": e.note,
+            }
+            for e in request.events.order_by(RequestEvent.at, RequestEvent.id)
+        ]
+    return view

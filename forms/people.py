@@ -1,0 +1,95 @@
+"""Checks for what staff type about people and households: names, relations, phones, dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from forms.errors import CounterError
+
+RELATIONS = (
+    "户主", "配偶", "子", "女", "儿媳", "女婿", "孙子", "孙女", "外孙子", "外孙女",
+    "父亲", "母亲", "公公", "婆婆", "岳父", "岳母", "祖父", "祖母",
+    "兄弟", "姐妹", "其他",
+)  # fmt: skip
+
+ETHNICITIES = (
+    "汉", "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白",
+    "土家", "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西",
+    "景颇", "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯",
+    "阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固",
+    "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
+)  # fmt: skip
+
+_PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+_NAME = re.compile(r"^[\u3400-\u9fff\U00020000-\U0003134f·]{2,20}$")
+
+
+def check_name(raw: str) -> str:
+    """Chinese names, including rare characters outside the BMP and the middle dot."""
+    name = (raw or "").strip()
+    if not _NAME.match(name):
+        raise CounterError(
+            f"姓名应为2至20个汉字（少数民族姓名可含“·”）：{name or '（空）'}",
+            f"name must be 2 to 20 Chinese characters: {name or '(empty)'}",
+        )
+    return name
+
+
+def check_relation(raw: str) -> str:
+    relation = (raw or "").strip()
+    if relation not in RELATIONS:
+        raise CounterError(
+            f"与户主关系“{relation}”无效，可填：{'、'.join(RELATIONS)}",
+            f"unknown relation to head '{relation}'; use one of the listed Chinese terms",
+        )
+    return relation
+
+
+def check_ethnicity(raw: str | None) -> str:
+    """Accepts 汉 or 汉族; stored with 族 as it is printed on cards."""
+    value = (raw or "汉").strip()
+    base = value[:-1] if value.endswith("族") else value
+    if base not in ETHNICITIES:
+        raise CounterError(
+            f"民族“{value}”不在56个民族名称中",
+            f"ethnicity '{value}' is not one of the 56 recognised ethnic groups",
+        )
+    return base + "族"
+
+
+def check_phone(raw: str | None) -> str:
+    phone = (raw or "").strip().replace(" ", "")
+    if phone and not _PHONE.match(phone):
+        raise CounterError(
+            f"联系电话格式不正确（11位手机号或带区号的固定电话）：{phone}",
+            f"phone must be an 11-digit mobile or a landline with area code: {phone}",
+        )
+    return phone
+
+
+def parse_date(raw: str | None, what: str = "日期", default: dt.date | None = None) -> dt.date:
+    """YYYY-MM-DD (or YYYYMMDD); `what` names the field in the message."""
+    if raw is None or not str(raw).strip():
+        if default is None:
+            raise CounterError(f"缺少{what}", f"{what}: date missing")
+        return default
+    text = str(raw).strip()
+    for fmt in ("%Y-%m-%d", "%Y%m%d", "%Y/%m/%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise CounterError(
+        f"{what}“{text}”不是有效日期，请按 YYYY-MM-DD 填写",
+        f"'{text}' is not a valid date; use YYYY-MM-DD",
+    )
+
+
+def check_place(raw: str | None, zh: str, en: str) -> str:
+    value = (raw or "").strip()
+    if not value:
+        raise CounterError(f"缺少{zh}", f"{en} is required")
+    if len(value) > 60:
+        raise CounterError(f"{zh}过长（最多60字）", f"{en} is too long (60 characters at most)")
+    return value

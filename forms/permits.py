@@ -1,0 +1,100 @@
+"""The residence permit's calendar: validity, the endorsement window, lapse and residence.
+
+Rules (domain brief, from 居住证暂行条例 and the county's permit guide):
+- a permit issued on day D is valid until the day before D + 1 year;
+- it can be endorsed from one month before the anniversary, which extends it by a year;
+- past its valid-until day it has lapsed; a late endorsement makes it valid for a year from the
+  endorsement date, and residence then counts again from that date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from forms.errors import CounterError
+
+ISSUE_LIMIT_WORKING_DAYS = 15  # 居住证暂行条例 第十一条: issued within 15 days of acceptance
+
+STATUS_LABELS = {
+    "valid": "有效",
+    "lapsed": "未签注失效",
+    "revoked": "已注销",
+    "replaced": "已补换（旧证作废）",
+}
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """Same month and day `years` later; 29 February becomes 1 March."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return dt.date(day.year + years, 3, 1)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Same day of month `months` later (or earlier), clipped to the month's last day."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    for candidate in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def valid_until_for(start: dt.date) -> dt.date:
+    """A year of validity starting on `start`: until the day before the anniversary."""
+    return add_years(start, 1) - dt.timedelta(days=1)
+
+
+def endorsement_opens(valid_until: dt.date) -> dt.date:
+    """First day the yearly endorsement may be made: one month before the anniversary."""
+    return add_months(valid_until + dt.timedelta(days=1), -1)
+
+
+def effective_status(stored: str, valid_until: dt.date, today: dt.date) -> str:
+    """valid / lapsed / revoked / replaced: a valid permit past its day has lapsed."""
+    if stored == "valid" and today > valid_until:
+        return "lapsed"
+    return stored
+
+
+@dataclass(frozen=True)
+class Endorsement:
+    """What an endorsement made on `day` does to a permit."""
+
+    valid_until: dt.date
+    residence_since: dt.date
+    late: bool
+
+
+def endorse(
+    stored: str, valid_until: dt.date, residence_since: dt.date, day: dt.date
+) -> Endorsement:
+    """Endorse a permit on `day`, or say why not and when it becomes possible."""
+    if stored in ("revoked", "replaced"):
+        raise CounterError(
+            f"该居住证{STATUS_LABELS[stored]}，不能签注",
+            f"the permit is {stored} and cannot be endorsed",
+        )
+    opens = endorsement_opens(valid_until)
+    if day < opens:
+        raise CounterError(
+            f"未到签注时间：有效期至{valid_until.isoformat()}，请于{opens.isoformat()}起办理签注",
+            f"too early to endorse: valid until {valid_until.isoformat()}, "
+            f"endorse from {opens.isoformat()}",
+        )
+    if day > valid_until:
+        return Endorsement(valid_until=valid_until_for(day), residence_since=day, late=True)
+    return Endorsement(
+        valid_until=valid_until_for(valid_until + dt.timedelta(days=1)),
+        residence_since=residence_since,
+        late=False,
+    )
+
+
+def permit_number(county_code: str, year: int, serial: int) -> str:
+    return f"{county_code}-{year}-{serial:06d}"

@@ -1,0 +1,429 @@
+"""The scope check: for one person, service, counter and day, what the counter must do and why.
+
+A pure function of plain facts. Every reason names the rule it comes from and the policy it
+rests on; every missing document is listed at once (一次性告知). Missing documents never refuse
+a request; they keep it open as pending materials.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+
+from forms import permits
+from forms.catalogue import Document, Service
+from forms.citizen_id import age_on
+from forms.errors import CounterError
+
+PERMIT_GUIDE = "“1126”机制·一本证定人：县乡村振兴局会同公安部门制定办事指南，明确“居住证”使用范围和权限"
+TWO_LISTS = "“1126”机制·两项清单定责：防止办事多头跑和两头都不管"
+ONE_TIME_NOTICE = "一次性告知：材料不全的，一次性告知需补正的全部材料"
+REGULATION_14 = "《居住证暂行条例》第十四条：逾期未签注的，居住证不再有效"
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    id_number: str
+    name: str
+    birth_date: dt.date
+    sex: str
+    relation: str
+
+
+@dataclass(frozen=True)
+class HouseholdFacts:
+    number: str
+    origin_village: str
+    community: str
+    moved_in: dt.date
+    head_name: str = ""
+
+
+@dataclass(frozen=True)
+class PermitFacts:
+    """The person's current permit: the newest one, whatever its state."""
+
+    number: str
+    status: str  # stored: valid / revoked / replaced
+    valid_until: dt.date
+    residence_since: dt.date
+    community: str
+
+    def status_on(self, day: dt.date) -> str:
+        return permits.effective_status(self.status, self.valid_until, day)
+
+
+@dataclass(frozen=True)
+class Reason:
+    rule: str
+    text: str
+    basis: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    decision: str  # handle / forward_department / refer_origin / refuse
+    service: Service
+    handled_by: str | None
+    reasons: tuple[Reason, ...]
+    required: tuple[Document, ...]
+    received: tuple[Document, ...]
+    missing: tuple[Document, ...]
+    remedy: str = ""
+    age: int = 0
+    blocking: tuple[Reason, ...] = field(default=())
+
+    def refusal_message(self) -> str:
+        """The refusal in one line: every blocking reason, then what would make it possible."""
+        text = "；".join(r.text for r in self.blocking)
+        return f"{text}。{self.remedy}" if self.remedy else text
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "decision": self.decision,
+            "service": {
+                "code": self.service.code,
+                "name": self.service.name,
+                "side": self.service.side,
+            },
+            "handled_by": self.handled_by,
+            "reasons": [asdict(r) for r in self.reasons],
+            "missing_documents": [d.name for d in self.missing],
+            "received_documents": [d.name for d in self.received],
+            "required_documents": [
+                {"name": d.name, "copies": d.copies, "issuer": d.issuer} for d in self.required
+            ],
+            "remedy": self.remedy,
+        }
+
+
+def hall_name(community: str) -> str:
+    return f"{community}服务大厅"
+
+
+def resolve_provided(
+    service: Service, age: int | None, provided: Sequence[str]
+) -> tuple[Document, ...]:
+    """Turn what the officer typed into the service's documents (see `resolve_documents`)."""
+    return resolve_documents(
+        service.documents, service.required_documents(age), provided, service.name
+    )
+
+
+def resolve_documents(
+    documents: Sequence[Document],
+    required: Sequence[Document],
+    provided: Sequence[str],
+    label: str,
+) -> tuple[Document, ...]:
+    """Match typed document names against a list.
+
+    Accepts exact names, 1-based numbers from the list, and `all` (every required document);
+    commas may separate several. Anything else is an error that lists the accepted names, so a
+    typo is never silently dropped.
+    """
+    chosen: list[Document] = []
+    for raw in provided:
+        for item in str(raw).replace("，", ",").split(","):
+            key = item.strip()
+            if not key:
+                continue
+            if key.lower() == "all" or key == "全部":
+                chosen.extend(required)
+                continue
+            if key.isdigit() and 1 <= int(key) <= len(documents):
+                match: Document | None = documents[int(key) - 1]
+            else:
+                match = next((d for d in documents if d.name == key), None)
+            if match is None:
+                names = "、".join(f"{i}.{d.name}" for i, d in enumerate(documents, 1))
+                raise CounterError(
+                    f"“{label}”的材料清单中没有“{key}”；可填：{names}，或 all",
+                    f"'{key}' is not a document of {label}; use a listed name, its number, or 'all'",
+                )
+            chosen.append(match)
+    return tuple(dict.fromkeys(chosen))
+
+
+def check_scope(
+    *,
+    person: PersonFacts,
+    household: HouseholdFacts,
+    permit: PermitFacts | None,
+    service: Service,
+    counter_community: str,
+    today: dt.date,
+    provided: Sequence[str] = (),
+) -> Decision:
+    """Decide one request. Pure: the same facts always give the same decision."""
+    age = age_on(person.birth_date, today)
+    required = tuple(service.required_documents(age))
+    received = resolve_provided(service, age, provided)
+    missing = tuple(d for d in required if d not in received)
+    reasons: list[Reason] = []
+    refusals: list[tuple[Reason, str]] = []
+
+    def refuse(rule: str, text: str, basis: str, remedy: str) -> None:
+        refusals.append((Reason(rule, text, basis), remedy))
+
+    if service.side == "origin":
+        reasons.append(
+            Reason(
+                "SIDE-ORIGIN",
+                f"“{service.name}”属迁出村责任清单，由迁出村{household.origin_village}办理；"
+                "搬迁群众在迁出地的权益不变，不受居住证状态影响，本窗口开具转办单",
+                service.basis,
+            )
+        )
+        _add_missing_reason(reasons, missing, to_village=True)
+        return Decision(
+            decision="refer_origin",
+            service=service,
+            handled_by=household.origin_village,
+            reasons=tuple(reasons),
+            required=required,
+            received=received,
+            missing=missing,
+            age=age,
+        )
+
+    if service.permit_action:
+        _check_permit_service(service, household, permit, counter_community, today, reasons, refuse)
+    else:
+        _check_permit(service, permit, counter_community, today, reasons, refuse)
+
+    _check_conditions(service, person, household, permit, today, age, reasons, refuse)
+
+    if refusals:
+        return Decision(
+            decision="refuse",
+            service=service,
+            handled_by=None,
+            reasons=tuple(r for r, _ in refusals) + tuple(reasons),
+            required=required,
+            received=received,
+            missing=missing,
+            remedy="；".join(dict.fromkeys(remedy for _, remedy in refusals if remedy)),
+            age=age,
+            blocking=tuple(r for r, _ in refusals),
+        )
+
+    if service.side == "forward":
+        decision, handled_by = "forward_department", service.department
+        reasons.insert(
+            0,
+            Reason(
+                "SIDE-FORWARD",
+                f"“{service.name}”由本窗口代收材料，转{service.department}办理",
+                service.basis,
+            ),
+        )
+    else:
+        decision, handled_by = "handle", hall_name(counter_community)
+        reasons.insert(
+            0,
+            Reason("SIDE-HERE", f"“{service.name}”属迁入社区事项，本窗口办理", service.basis),
+        )
+    _add_missing_reason(reasons, missing, to_village=False)
+    return Decision(
+        decision=decision,
+        service=service,
+        handled_by=handled_by,
+        reasons=tuple(reasons),
+        required=required,
+        received=received,
+        missing=missing,
+        age=age,
+    )
+
+
+def _add_missing_reason(reasons: list[Reason], missing: Sequence[Document], *, to_village: bool) -> None:
+    if not missing:
+        return
+    names = "、".join(d.name for d in missing)
+    if to_village:
+        text = f"办理时须向迁出村提交：{names}（已一次性告知）"
+    else:
+        text = f"材料不全，缺少{len(missing)}项：{names}；已一次性告知，补齐后办理（待补正，不作不予办理）"
+    reasons.append(Reason("MATERIALS-MISSING", text, ONE_TIME_NOTICE))
+
+
+def _check_permit(service, permit, counter_community, today, reasons, refuse) -> None:  # type: ignore[no-untyped-def]
+    """Services of the move-in community need a valid permit of this community, in scope."""
+    if not service.needs_permit:
+        return
+    if not service.in_permit_scope:
+        refuse(
+            "PERMIT-SCOPE",
+            f"“{service.name}”不在居住证使用范围和权限之内",
+            PERMIT_GUIDE,
+            "请按办事指南到主管部门办理",
+        )
+    if permit is None:
+        refuse(
+            "PERMIT-NONE",
+            "当事人未持有居住证，迁入社区事项须凭居住证办理",
+            PERMIT_GUIDE,
+            "请先办理“居住证申领”（P01），发证后即可办理",
+        )
+        return
+    status = permit.status_on(today)
+    if status in ("revoked", "replaced"):
+        refuse(
+            "PERMIT-REVOKED",
+            f"居住证{permit.number}{permits.STATUS_LABELS[status]}，不能凭此证办理",
+            PERMIT_GUIDE,
+            "请重新办理“居住证申领”（P01）",
+        )
+        return
+    if status == "lapsed":
+        refuse(
+            "PERMIT-LAPSED",
+            f"居住证{permit.number}有效期至{permit.valid_until.isoformat()}，未按期签注，已失效",
+            REGULATION_14,
+            "请先办理“居住证签注”（P02），签注当日即可办理",
+        )
+    if permit.community != counter_community:
+        refuse(
+            "PERMIT-COMMUNITY",
+            f"居住证{permit.number}由{permit.community}登记，不属本社区（{counter_community}）",
+            PERMIT_GUIDE + "；迁入地管理为主",
+            f"请到{hall_name(permit.community)}办理",
+        )
+        return
+    if status == "valid":
+        reasons.append(
+            Reason(
+                "PERMIT-VALID",
+                f"居住证{permit.number}有效，有效期至{permit.valid_until.isoformat()}",
+                PERMIT_GUIDE,
+            )
+        )
+
+
+def _check_permit_service(service, household, permit, counter_community, today, reasons, refuse) -> None:  # type: ignore[no-untyped-def]
+    """Apply, endorse, replace: no valid permit needed, but each has its own preconditions."""
+    reasons.append(
+        Reason("PERMIT-SERVICE", "居住证本身的事项不以持有有效居住证为前提", service.basis)
+    )
+    if household.community != counter_community:
+        refuse(
+            "PERMIT-COMMUNITY",
+            f"当事人安置在{household.community}，居住证由迁入社区受理，不属本社区（{counter_community}）",
+            PERMIT_GUIDE + "；迁入地管理为主",
+            f"请到{hall_name(household.community)}办理",
+        )
+    status = permit.status_on(today) if permit else None
+    action = service.permit_action
+    if action == "issue":
+        if status == "valid":
+            refuse(
+                "PERMIT-HELD",
+                f"当事人已持有有效居住证{permit.number}（有效期至{permit.valid_until.isoformat()}）",
+                service.basis,
+                "如遗失或损坏，请办理“居住证补换领”（P03）",
+            )
+        elif status == "lapsed":
+            refuse(
+                "PERMIT-HELD",
+                f"当事人已持有居住证{permit.number}，因未签注失效，无须重新申领",
+                REGULATION_14,
+                "请办理“居住证签注”（P02）",
+            )
+        return
+    if status is None or status in ("revoked", "replaced"):
+        what = "未持有居住证" if status is None else f"居住证{permit.number}{permits.STATUS_LABELS[status]}"
+        refuse(
+            "PERMIT-NONE",
+            f"当事人{what}，不能{service.name}",
+            service.basis,
+            "请办理“居住证申领”（P01）",
+        )
+        return
+    if action == "endorse":
+        opens = permits.endorsement_opens(permit.valid_until)
+        if today < opens:
+            refuse(
+                "ENDORSE-EARLY",
+                f"居住证{permit.number}有效期至{permit.valid_until.isoformat()}，未到签注时间",
+                service.basis,
+                f"请于{opens.isoformat()}起办理签注",
+            )
+        elif status == "lapsed":
+            reasons.append(
+                Reason(
+                    "ENDORSE-LATE",
+                    f"逾期签注：签注后有效期一年，居住年限自{today.isoformat()}起重新计算",
+                    service.basis,
+                )
+            )
+        else:
+            reasons.append(
+                Reason(
+                    "ENDORSE-ON-TIME",
+                    f"在签注期内（{opens.isoformat()}起），有效期延长一年，居住年限连续计算",
+                    service.basis,
+                )
+            )
+    elif action == "replace" and status == "lapsed":
+        reasons.append(
+            Reason("REPLACE-LAPSED", "原证已因未签注失效，补换领后仍须办理签注", REGULATION_14)
+        )
+
+
+def _check_conditions(service, person, household, permit, today, age, reasons, refuse) -> None:  # type: ignore[no-untyped-def]
+    cond = service.conditions
+    if cond.min_age is not None:
+        if age < cond.min_age:
+            from_day = permits.add_years(person.birth_date, cond.min_age)
+            refuse(
+                "AGE-MIN",
+                f"当事人{age}周岁，未满{cond.min_age}周岁（按身份证号计算）",
+                service.basis,
+                f"可于{from_day.isoformat()}（年满{cond.min_age}周岁）起办理",
+            )
+        else:
+            reasons.append(Reason("AGE-MIN", f"当事人{age}周岁，已满{cond.min_age}周岁", service.basis))
+    if cond.max_age is not None:
+        if age > cond.max_age:
+            refuse(
+                "AGE-MAX",
+                f"当事人{age}周岁，超过{cond.max_age}周岁，不符合该事项条件",
+                service.basis,
+                "该事项仅限" + f"{cond.max_age}周岁及以下人员；可咨询窗口其他适用事项",
+            )
+        else:
+            reasons.append(
+                Reason("AGE-MAX", f"当事人{age}周岁，未超过{cond.max_age}周岁", service.basis)
+            )
+    if cond.min_residence_years:
+        since = permit.residence_since if permit else household.moved_in
+        reached = permits.add_years(since, cond.min_residence_years)
+        note = "（逾期签注后重新起算）" if permit and since > household.moved_in else ""
+        if today < reached:
+            refuse(
+                "RESIDENCE",
+                f"居住年限自{since.isoformat()}起算{note}，至今不满{cond.min_residence_years}年",
+                service.basis,
+                f"可于{reached.isoformat()}（居住满{cond.min_residence_years}年）起办理",
+            )
+        else:
+            reasons.append(
+                Reason(
+                    "RESIDENCE",
+                    f"居住年限自{since.isoformat()}起算{note}，已满{cond.min_residence_years}年",
+                    service.basis,
+                )
+            )
+    if cond.relations:
+        if person.relation not in cond.relations:
+            head = f"户主{household.head_name}" if household.head_name else "户主"
+            refuse(
+                "RELATION",
+                f"该事项以户为单位由{'或'.join(cond.relations)}办理，当事人为{person.relation}",
+                service.basis,
+                f"请由{head}办理，或凭户主签字的委托书代办",
+            )
+        else:
+            reasons.append(Reason("RELATION", f"当事人为{person.relation}", service.basis))

@@ -1,0 +1,913 @@
+"""ziyang-counter: the command line of the Ziyang relocation service counter.
+
+Thin on purpose: options are parsed here, the work is done by `db/` operations, and the desk
+(Textual) is imported only by the command that starts it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any, TypeVar
+
+import typer
+from typer.core import TyperGroup
+
+from forms.errors import CounterError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class CounterGroup(TyperGroup):
+    """Turns usage errors into one line in Chinese and English, never a traceback."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            result = super().main(
+                args=args,
+                prog_name=prog_name,
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
+            )
+        except typer.TyperException as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError" and getattr(exc, "ctx", None):
+                typer.echo(exc.ctx.get_help())  # type: ignore[attr-defined]
+                sys.exit(0)
+            typer.echo(usage_line(exc), err=True)
+            sys.exit(getattr(exc, "exit_code", 2))
+        except typer.Abort:
+            typer.echo("已取消 / Aborted", err=True)
+            sys.exit(1)
+        if not standalone_mode:
+            return result
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+USAGE_ZH = {
+    "MissingParameter": "缺少必填参数",
+    "NoSuchOption": "没有这个选项",
+    "BadParameter": "参数值无效",
+    "BadOptionUsage": "选项用法错误",
+    "BadArgumentUsage": "参数用法错误",
+}
+
+
+def usage_line(exc: Exception) -> str:
+    zh = USAGE_ZH.get(type(exc).__name__, "命令用法错误")
+    en = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    en = " ".join(en.split())
+    return f"错误：{zh}（{en}），可加 --help 查看用法 / Error: {en} (see --help)"
+
+
+app = typer.Typer(
+    cls=CounterGroup,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="紫阳县搬迁群众社区服务窗口 / Ziyang relocation service counter.",
+)
+household_app = typer.Typer(help="搬迁户 / households", no_args_is_help=True)
+person_app = typer.Typer(help="搬迁群众 / persons", no_args_is_help=True)
+permit_app = typer.Typer(help="居住证 / residence permits", no_args_is_help=True)
+request_app = typer.Typer(help="办件 / service requests", no_args_is_help=True)
+catalog_app = typer.Typer(help="服务事项目录 / service catalogue", no_args_is_help=True)
+staff_app = typer.Typer(help="工作人员 / staff", no_args_is_help=True)
+app.add_typer(household_app, name="household")
+app.add_typer(person_app, name="person")
+app.add_typer(permit_app, name="permit")
+app.add_typer(request_app, name="request")
+app.add_typer(catalog_app, name="catalog")
+app.add_typer(staff_app, name="staff")
+
+
+@dataclass
+class Session:
+    """What the global options chose; the database is opened on first use."""
+
+    db_url: str | None
+    catalog_path: str | None
+    staff_code: str | None
+    _opened: bool = field(default=False)
+
+    def open(self, *, ready: bool = True) -> None:
+        from db import default_url, open_database
+        from db.setup import ensure_ready
+
+        if not self._opened:
+            open_database(self.db_url or default_url())
+            self._opened = True
+        if ready:
+            ensure_ready()
+
+    def catalogue(self):  # type: ignore[no-untyped-def]
+        from forms.catalogue import load_catalogue
+
+        return load_catalogue(self.catalog_path)
+
+    def desk(self, community: str | None = None):  # type: ignore[no-untyped-def]
+        from db.setup import load_desk
+
+        self.open()
+        return load_desk(self.staff_code, community)
+
+
+def session(ctx: typer.Context) -> Session:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, Session)
+    return obj
+
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象 / print one JSON object")]
+DateOpt = Annotated[
+    str | None,
+    typer.Option("--date", help="以该日为“今天”（补录、测试）YYYY-MM-DD / treat this day as today"),
+]
+IdOpt = Annotated[str, typer.Option("--id-number", help="公民身份号码 / citizen ID number")]
+ProvidedOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--provided",
+        help="已收材料（名称或序号，可重复、可逗号分隔；all = 全部）/ documents handed in",
+    ),
+]
+NoteOpt = Annotated[str, typer.Option("--note", help="办理说明 / note")]
+
+
+def today_from(raw: str | None) -> dt.date:
+    from forms.people import parse_date
+
+    return parse_date(raw, "日期（--date）", default=dt.date.today())
+
+
+def emit(as_json: bool, data: dict[str, Any], lines: list[str] | str) -> None:
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        typer.echo(lines if isinstance(lines, str) else "\n".join(lines))
+
+
+def guarded(func: F) -> F:
+    """Every command: bad input and refusals become one clear line and a non-zero exit."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import peewee
+
+        as_json = bool(kwargs.get("as_json"))
+        try:
+            return func(*args, **kwargs)
+        except CounterError as exc:
+            fail(as_json, exc.zh, exc.en)
+        except peewee.IntegrityError as exc:
+            fail(as_json, "数据冲突，未保存任何更改", f"conflicting data, nothing was saved ({exc})")
+        except peewee.OperationalError as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            fail(as_json, f"数据库错误，未保存任何更改：{first}", f"database error, nothing saved: {first}")
+        except peewee.DatabaseError as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            fail(as_json, f"数据库错误，未保存任何更改：{first}", f"database error, nothing saved: {first}")
+
+    return wrapper  # type: ignore[return-value]
+
+
+def fail(as_json: bool, zh: str, en: str) -> None:
+    if as_json:
+        typer.echo(json.dumps({"error": {"zh": zh, "en": en}}, ensure_ascii=False))
+    typer.echo(f"错误：{zh} / Error: {en}", err=True)
+    raise typer.Exit(1)
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="ZIYANG_DB",
+            help="数据库地址 sqlite:///文件 或 postgresql://用户@主机:5432/库名 / database URL",
+        ),
+    ] = None,
+    catalog: Annotated[
+        str | None,
+        typer.Option("--catalog", envvar="ZIYANG_CATALOG", help="服务事项目录文件 / catalogue TOML"),
+    ] = None,
+    staff: Annotated[
+        str | None,
+        typer.Option("--staff", envvar="ZIYANG_STAFF", help="工作人员编号 / staff code"),
+    ] = None,
+) -> None:
+    """紫阳县搬迁群众社区服务窗口 / Ziyang relocation service counter."""
+    ctx.obj = Session(db_url=db, catalog_path=catalog, staff_code=staff)
+    if ctx.invoked_subcommand is None:
+        typer.echo(desk_guide(db))
+
+
+def desk_guide(db_url: str | None) -> str:
+    from db import default_url
+
+    url = db_url or default_url()
+    return "\n".join(
+        [
+            "紫阳县搬迁群众社区服务窗口 ziyang-counter",
+            f"数据库 / database: {url}",
+            "",
+            "窗口桌面（文字界面）正在开发中，目前请用命令行办理 / The desk is coming; use the CLI:",
+            "  ziyang-counter init --community 社区名 --counter 1      初始化本窗口",
+            "  ziyang-counter demo --no-tui                            生成演示数据",
+            "  ziyang-counter catalog list                             服务事项目录",
+            "  ziyang-counter person show --id-number 身份证号          查看搬迁群众",
+            "  ziyang-counter check --id-number 身份证号 --service 事项  办理前核验",
+            "  ziyang-counter request list                             今日办件",
+            "  ziyang-counter --help                                   全部命令",
+        ]
+    )
+
+
+# ───────────────────────────── init / demo ─────────────────────────────
+
+
+@app.command("init")
+@guarded
+def init_cmd(
+    ctx: typer.Context,
+    community: Annotated[
+        str | None, typer.Option("--community", help="本窗口所在迁入社区 / this counter's community")
+    ] = None,
+    counter: Annotated[int | None, typer.Option("--counter", help="窗口号 / counter number")] = None,
+    office_code: Annotated[
+        str | None, typer.Option("--office-code", help="受理编号前缀 / ticket prefix")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """初始化或升级数据库并设置本窗口（可重复运行）/ create or upgrade the database."""
+    from db.setup import init_counter
+
+    s = session(ctx)
+    s.open(ready=False)
+    result = init_counter(community, counter, office_code)
+    emit(
+        as_json,
+        result,
+        [
+            f"已就绪：{result['community']} {result['counter']}号窗口（受理编号前缀 {result['office_code']}）",
+            f"Ready: {result['community']}, counter {result['counter']}",
+        ],
+    )
+
+
+@app.command("demo")
+@guarded
+def demo_cmd(
+    ctx: typer.Context,
+    no_tui: Annotated[bool, typer.Option("--no-tui", help="只生成数据 / build data only")] = False,
+    households: Annotated[int, typer.Option("--households", help="户数 / households")] = 300,
+    as_json: JsonOpt = False,
+) -> None:
+    """生成演示数据库（紫阳真实镇名、有效身份证号、各类居住证状态、一周办件）/ build demo data."""
+    from db import open_database
+    from db.connection import data_dir
+    from db.demo import build_demo
+
+    s = session(ctx)
+    url = s.db_url or f"sqlite:///{data_dir() / 'demo.db'}"
+    open_database(url)
+    s._opened = True
+    summary = build_demo(households=households, catalogue=s.catalogue())
+    summary["db"] = url
+    lines = [
+        ("演示数据已存在，未重复生成" if summary["existing"] else "演示数据已生成")
+        + f"：{summary['households']}户 {summary['persons']}人，居住证{summary['permits']}张，"
+        f"办件{summary['requests']}件",
+        f"数据库 / database: {url}",
+        "",
+        "窗口桌面（文字界面）尚在开发中，可先用命令行浏览演示数据 / explore with the CLI:",
+        f"  export ZIYANG_DB={url}",
+        "  ziyang-counter request list --date " + str(summary["today"]),
+        f"  ziyang-counter person show --id-number {summary['sample_id']}",
+        f"  ziyang-counter check --id-number {summary['sample_id']} --service 选民登记",
+        "  ziyang-counter request list --overdue",
+    ]
+    if not no_tui:
+        lines.append("（--no-tui 可跳过本提示 / the desk is not built yet）")
+    emit(as_json, summary, lines)
+
+
+# ──────────────────────────── households / persons ────────────────────────────
+
+
+@household_app.command("add")
+@guarded
+def household_add(
+    ctx: typer.Context,
+    origin_village: Annotated[str, typer.Option("--origin-village", help="迁出村 / move-out village")],
+    community: Annotated[str, typer.Option("--community", help="迁入社区 / move-in community")],
+    moved_in: Annotated[str, typer.Option("--moved-in", help="入住日期 / move-in date")],
+    site: Annotated[str, typer.Option("--site", help="安置点 / site")] = "",
+    grid: Annotated[str, typer.Option("--grid", help="网格 / grid")] = "",
+    building: Annotated[str, typer.Option("--building", help="楼栋 / building")] = "",
+    unit: Annotated[str, typer.Option("--unit", help="单元 / unit")] = "",
+    room: Annotated[str, typer.Option("--room", help="房号 / room")] = "",
+    phone: Annotated[str, typer.Option("--phone", help="联系电话 / phone")] = "",
+    monitored: Annotated[
+        bool, typer.Option("--monitored", help="防返贫监测户 / under monitoring")
+    ] = False,
+    date: DateOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """登记搬迁户 / register a household."""
+    from db.people import add_household
+    from db.views import household_view
+    from forms.people import parse_date
+
+    session(ctx).open()
+    today = today_from(date)
+    household = add_household(
+        origin_village=origin_village,
+        community=community,
+        moved_in=parse_date(moved_in, "入住日期（--moved-in）"),
+        today=today,
+        site=site,
+        grid=grid,
+        building=building,
+        unit=unit,
+        room=room,
+        phone=phone,
+        monitored=monitored,
+    )
+    view = household_view(household)
+    emit(
+        as_json,
+        {"household": household.number, **view},
+        f"已登记搬迁户 {household.number}：{view['origin_village']} → {view['address']}，"
+        f"{view['moved_in']}入住",
+    )
+
+
+@household_app.command("show")
+@guarded
+def household_show(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="户号 / household number")],
+    as_json: JsonOpt = False,
+) -> None:
+    """查看搬迁户及其成员 / show a household and its members."""
+    from db.people import get_household, members_of
+    from db.views import household_view
+    from forms.citizen_id import mask_id
+
+    session(ctx).open()
+    household = get_household(number)
+    members = members_of(household)
+    view = household_view(household)
+    view["members"] = [
+        {"name": p.name, "relation": p.relation, "id_number": mask_id(p.id_number), "sex": p.sex}
+        for p in members
+    ]
+    lines = [
+        f"户号 {view['number']}  迁出村 {view['origin_village']}  住址 {view['address']}",
+        f"入住 {view['moved_in']}  电话 {view['phone'] or '—'}  网格 {view['grid'] or '—'}",
+    ] + [f"  {m['relation']:<4} {m['name']:<6} {m['sex']} {m['id_number']}" for m in view["members"]]
+    emit(as_json, {"household": view}, lines)
+
+
+@person_app.command("add")
+@guarded
+def person_add(
+    ctx: typer.Context,
+    household: Annotated[str, typer.Option("--household", help="户号 / household number")],
+    id_number: IdOpt,
+    name: Annotated[str, typer.Option("--name", help="姓名 / name")],
+    relation: Annotated[str, typer.Option("--relation", help="与户主关系 / relation to head")],
+    ethnicity: Annotated[str | None, typer.Option("--ethnicity", help="民族 / ethnicity")] = None,
+    phone: Annotated[str, typer.Option("--phone", help="联系电话 / phone")] = "",
+    hukou_address: Annotated[str, typer.Option("--hukou-address", help="户籍地址")] = "",
+    date: DateOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """登记搬迁群众（性别、出生日期取自身份证号）/ register a person."""
+    from db.people import add_person
+    from db.views import person_view
+
+    session(ctx).open()
+    today = today_from(date)
+    person = add_person(
+        household_number=household,
+        id_number=id_number,
+        name=name,
+        relation=relation,
+        today=today,
+        ethnicity=ethnicity,
+        phone=phone,
+        hukou_address=hukou_address,
+    )
+    view = person_view(person, today, masked=True)
+    emit(
+        as_json,
+        {"person": view},
+        f"已登记 {person.name}（{person.sex}，{person.birth_date.isoformat()}生，{person.relation}），"
+        f"户号 {person.household.number}",
+    )
+
+
+@person_app.command("show")
+@guarded
+def person_show(
+    ctx: typer.Context, id_number: IdOpt, date: DateOpt = None, as_json: JsonOpt = False
+) -> None:
+    """查看搬迁群众及其居住证 / show a person and their permit."""
+    from db.people import find_person
+    from db.views import person_view
+
+    session(ctx).open()
+    today = today_from(date)
+    view = person_view(find_person(id_number, today), today)
+    hh = view["household"]
+    permit = view["permit"]
+    lines = [
+        f"{view['name']}  {view['sex']}  {view['ethnicity']}  {view['birth_date']}生  {view['id_number']}",
+        f"与户主关系：{view['relation']}  电话：{view['phone'] or hh['phone'] or '—'}",
+        f"户号 {hh['number']}  迁出村 {hh['origin_village']}  住址 {hh['address']}  入住 {hh['moved_in']}",
+        f"户籍地址：{view['hukou_address']}",
+        (
+            f"居住证 {permit['number']}：{permit['status_label']}，有效期至{permit['valid_until']}，"
+            f"居住起算{permit['residence_since']}"
+            if permit
+            else "居住证：未办理"
+        ),
+    ]
+    emit(as_json, {"person": view}, lines)
+
+
+# ───────────────────────────────── permits ─────────────────────────────────
+
+
+def _permit_output(permit: Any, today: dt.date, as_json: bool, headline: str) -> None:
+    from db.views import permit_view
+
+    view = permit_view(permit, today)
+    lines = [
+        headline,
+        f"居住证 {view['number']}  持证人 {view['holder']}  {view['id_number']}",
+        f"状态：{view['status_label']}  签发 {view['issued_on']}  有效期至 {view['valid_until']}",
+        f"居住起算 {view['residence_since']}  可签注自 {view['endorse_from']}  登记社区 {view['community']}",
+    ]
+    emit(
+        as_json,
+        {"permit": view["number"], "status": view["status"], "valid_until": view["valid_until"], **{"detail": view}},
+        lines,
+    )
+
+
+@permit_app.command("issue")
+@guarded
+def permit_issue(
+    ctx: typer.Context, id_number: IdOpt, date: DateOpt = None, as_json: JsonOpt = False
+) -> None:
+    """签发居住证（完成已受理的申领，或当场受理）/ issue a residence permit."""
+    from db.permits import issue_permit
+
+    s = session(ctx)
+    today = today_from(date)
+    permit = issue_permit(id_number=id_number, catalogue=s.catalogue(), desk=s.desk(), today=today)
+    _permit_output(permit, today, as_json, f"已签发居住证 {permit.number}")
+
+
+@permit_app.command("endorse")
+@guarded
+def permit_endorse(
+    ctx: typer.Context, id_number: IdOpt, date: DateOpt = None, as_json: JsonOpt = False
+) -> None:
+    """居住证年度签注 / yearly endorsement."""
+    from db.permits import endorse_permit
+
+    s = session(ctx)
+    today = today_from(date)
+    permit = endorse_permit(id_number=id_number, catalogue=s.catalogue(), desk=s.desk(), today=today)
+    _permit_output(permit, today, as_json, f"已签注居住证 {permit.number}")
+
+
+@permit_app.command("replace")
+@guarded
+def permit_replace(
+    ctx: typer.Context,
+    id_number: IdOpt,
+    reason: Annotated[str, typer.Option("--reason", help="lost（遗失补领）| damaged（损坏换领）")],
+    date: DateOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """补领或换领居住证，原证号作废 / replace a lost or damaged permit."""
+    from db.permits import replace_permit
+
+    s = session(ctx)
+    today = today_from(date)
+    permit = replace_permit(
+        id_number=id_number, reason=reason, catalogue=s.catalogue(), desk=s.desk(), today=today
+    )
+    _permit_output(
+        permit, today, as_json, f"已补换发居住证 {permit.number}，原证 {permit.replaces.number} 作废"
+    )
+
+
+@permit_app.command("revoke")
+@guarded
+def permit_revoke(
+    ctx: typer.Context,
+    id_number: IdOpt,
+    reason: Annotated[str, typer.Option("--reason", help="注销原因 / reason")],
+    date: DateOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """注销居住证 / revoke a permit."""
+    from db.permits import revoke_permit
+
+    s = session(ctx)
+    today = today_from(date)
+    permit = revoke_permit(id_number=id_number, reason=reason, desk=s.desk(), today=today)
+    _permit_output(permit, today, as_json, f"已注销居住证 {permit.number}")
+
+
+@permit_app.command("show")
+@guarded
+def permit_show(
+    ctx: typer.Context, id_number: IdOpt, date: DateOpt = None, as_json: JsonOpt = False
+) -> None:
+    """查看居住证及签注、补换领记录 / show a permit and its history."""
+    from db.permits import show_permit
+    from db.views import permit_view
+
+    session(ctx).open()
+    today = today_from(date)
+    permit, earlier = show_permit(id_number, today)
+    view = permit_view(permit, today)
+    view["earlier"] = [permit_view(p, today) for p in earlier]
+    history = [
+        f"  {h['on']} {h['kind']:<8} 有效期至{h['valid_until']} {h['note']}" for h in view["history"]
+    ]
+    lines = [
+        f"居住证 {view['number']}  持证人 {view['holder']}  {view['id_number']}",
+        f"状态：{view['status_label']}  签发 {view['issued_on']}（受理 {view['accepted_on']}，"
+        f"应于 {view['issue_due_by']} 前发证）",
+        f"有效期至 {view['valid_until']}  可签注自 {view['endorse_from']}  居住起算 {view['residence_since']}",
+        "记录：",
+        *history,
+    ] + [f"  原证 {p['number']}：{p['status_label']} {p['closed_reason']}" for p in view["earlier"]]
+    emit(
+        as_json,
+        {"permit": view["number"], "status": view["status"], "valid_until": view["valid_until"], "detail": view},
+        lines,
+    )
+
+
+# ─────────────────────────────── scope check ───────────────────────────────
+
+
+def decision_lines(data: dict[str, Any]) -> list[str]:
+    from forms.status import DECISION_LABELS
+
+    service = data["service"]
+    lines = [
+        f"事项：{service['code']} {service['name']}",
+        f"结论：{DECISION_LABELS[data['decision']]}"
+        + (f"（{data['handled_by']}）" if data.get("handled_by") else ""),
+        "理由：",
+        *[f"  · {r['text']}  〔{r['rule']}｜{r['basis']}〕" for r in data["reasons"]],
+    ]
+    if data.get("remedy"):
+        lines.append(f"办理途径：{data['remedy']}")
+    missing = data.get("missing_documents") or []
+    lines.append("缺少材料（一次性告知）：" + ("、".join(missing) if missing else "无"))
+    return lines
+
+
+@app.command("check")
+@guarded
+def check_cmd(
+    ctx: typer.Context,
+    id_number: IdOpt,
+    service: Annotated[str, typer.Option("--service", help="事项名称或代码 / service name or code")],
+    at: Annotated[
+        str | None, typer.Option("--at", help="按该社区窗口核验 / check as this community's counter")
+    ] = None,
+    provided: ProvidedOpt = None,
+    date: DateOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """办理前核验：本窗口办理、代收转办、转迁出村或不予办理，及全部缺少材料 / scope check."""
+    from db.requests import check
+    from db.setup import get_setting
+
+    s = session(ctx)
+    s.open()
+    today = today_from(date)
+    decision = check(
+        id_number=id_number,
+        service=service,
+        catalogue=s.catalogue(),
+        community=at or get_setting("community") or "",
+        today=today,
+        provided=provided or [],
+    )
+    data = decision.as_dict()
+    emit(as_json, data, decision_lines(data))
+
+
+# ───────────────────────────────── requests ─────────────────────────────────
+
+
+def _request_output(request: Any, today: dt.date, as_json: bool, headline: str) -> None:
+    from db.views import request_view
+
+    view = request_view(request, today, with_events=True)
+    lines = [headline, *request_lines(view)]
+    emit(as_json, view, lines)
+
+
+def request_lines(view: dict[str, Any]) -> list[str]:
+    lines = [
+        f"受理编号 {view['ticket']}  {view['service']['code']} {view['service']['name']}",
+        f"申请人 {view['person']['name']} {view['person']['id_number']}  {view['person']['address']}",
+        f"结论 {view['decision_label']}" + (f"（{view['handled_by']}）" if view["handled_by"] else "")
+        + f"  状态 {view['status_label']}" + ("  【已超期】" if view["overdue"] else ""),
+        f"受理 {view['opened_at']}  承诺办结 {view['promised_by'] or '—'}  经办 {view['officer']}",
+        "已收材料：" + ("、".join(view["received_documents"]) or "无"),
+        "缺少材料：" + ("、".join(view["missing_documents"]) or "无"),
+    ]
+    if view["remedy"]:
+        lines.append(f"办理途径：{view['remedy']}")
+    for event in view.get("events", []):
+        lines.append(f"  {event['at']} {event['label']} {event['officer']} {event['note']}")
+    return lines
+
+
+@request_app.command("open")
+@guarded
+def request_open(
+    ctx: typer.Context,
+    id_number: IdOpt,
+    service: Annotated[str, typer.Option("--service", help="事项名称或代码 / service name or code")],
+    provided: ProvidedOpt = None,
+    note: NoteOpt = "",
+    date: DateOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """受理登记（不予办理的也登记在案）/ open a request."""
+    from db.requests import open_request
+    from db.views import request_view
+
+    s = session(ctx)
+    today = today_from(date)
+    request = open_request(
+        id_number=id_number,
+        service=service,
+        catalogue=s.catalogue(),
+        desk=s.desk(),
+        today=today,
+        provided=provided or [],
+        note=note,
+    )
+    view = request_view(request, today, with_events=True)
+    emit(as_json, view, [f"已登记 {request.ticket}", *request_lines(view)])
+
+
+@request_app.command("show")
+@guarded
+def request_show(
+    ctx: typer.Context,
+    ticket: Annotated[str, typer.Argument(help="受理编号 / ticket")],
+    date: DateOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """查看办件及全部办理记录 / show a request and its steps."""
+    from db.requests import get_request
+
+    session(ctx).open()
+    today = today_from(date)
+    request = get_request(ticket)
+    _request_output(request, today, as_json, f"办件 {request.ticket}")
+
+
+@request_app.command("list")
+@guarded
+def request_list(
+    ctx: typer.Context,
+    date: Annotated[
+        str | None, typer.Option("--date", help="受理日期，默认今天 / day opened (default today)")
+    ] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="截止日期 / range end")] = None,
+    status: Annotated[
+        str | None,
+        typer.Option("--status", help="pending_materials|accepted|forwarded|referred|completed|refused"),
+    ] = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="所有日期中已超期的在办件 / overdue, any day")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """按日期列出办件 / list requests of a day."""
+    from db.requests import list_requests
+    from db.views import request_view
+    from forms.people import parse_date
+
+    session(ctx).open()
+    today = dt.date.today()
+    day = None if overdue and not date else today_from(date)
+    until = parse_date(date_to, "截止日期（--to）") if date_to else None
+    as_of = day if (overdue and day) else today
+    rows = list_requests(
+        day=day, until=until, status=status, overdue_on=as_of if overdue else None
+    )
+    views = [request_view(r, as_of) for r in rows]
+    lines = [
+        f"{v['opened_at'][11:16]} {v['ticket']} {v['service']['name']:<14} {v['person']['name']:<5} "
+        f"{v['person']['id_number']} {v['decision_label']:<6} {v['status_label']}"
+        + (" 超期" if v["overdue"] else "")
+        for v in views
+    ]
+    period = "全部日期" if day is None else (f"{day}" + (f" 至 {until}" if until else ""))
+    lines.append(f"共 {len(views)} 件（{period}）")
+    emit(as_json, {"requests": views, "count": len(views)}, lines)
+
+
+def _step(name: str) -> Callable[..., None]:
+    """request forward / complete / refuse / return: one handling step with a note."""
+
+    def command(
+        ctx: typer.Context,
+        ticket: Annotated[str, typer.Argument(help="受理编号 / ticket")],
+        note: NoteOpt = "",
+        date: DateOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        from db import requests as ops
+
+        s = session(ctx)
+        today = today_from(date)
+        action = {
+            "forward": ops.forward,
+            "complete": ops.complete,
+            "refuse": ops.refuse,
+            "return": ops.return_request,
+        }[name]
+        request = action(ticket, s.desk(), today, note)
+        _request_output(request, today, as_json, f"{request.ticket}：{request_view_label(request)}")
+
+    command.__name__ = f"request_{name}"
+    return guarded(command)
+
+
+def request_view_label(request: Any) -> str:
+    from forms.status import STATUS_LABELS
+
+    return STATUS_LABELS[request.status]
+
+
+request_app.command("forward", help="转办县级部门 / hand over to the department")(_step("forward"))
+request_app.command("complete", help="办结 / complete")(_step("complete"))
+request_app.command("refuse", help="不予办理（须 --note 说明理由）/ refuse with a reason")(
+    _step("refuse")
+)
+request_app.command("return", help="部门退回窗口（须 --note）/ returned by the department")(
+    _step("return")
+)
+
+
+@request_app.command("supplement")
+@guarded
+def request_supplement(
+    ctx: typer.Context,
+    ticket: Annotated[str, typer.Argument(help="受理编号 / ticket")],
+    provided: ProvidedOpt = None,
+    note: NoteOpt = "",
+    date: DateOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """补正材料；材料齐全后正式受理并计算承诺日期 / supplement missing documents."""
+    from db.requests import supplement
+
+    s = session(ctx)
+    today = today_from(date)
+    request = supplement(ticket, provided or [], s.desk(), today, note)
+    _request_output(request, today, as_json, f"{request.ticket}：{request_view_label(request)}")
+
+
+# ──────────────────────────────── catalogue ────────────────────────────────
+
+
+def service_data(service: Any) -> dict[str, Any]:
+    return {
+        "code": service.code,
+        "name": service.name,
+        "category": service.category,
+        "side": service.side,
+        "side_label": service.side_label,
+        "department": service.department or None,
+        "time_limit": service.time_limit,
+        "needs_permit": service.needs_permit,
+        "fee_yuan": service.fee_yuan,
+        "basis": service.basis,
+        "conditions": service.conditions.describe(),
+        "documents": [
+            {"name": d.name, "copies": d.copies, "issuer": d.issuer, "note": d.note}
+            for d in service.documents
+        ],
+    }
+
+
+@catalog_app.command("list")
+@guarded
+def catalog_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """全部服务事项 / every service."""
+    catalogue = session(ctx).catalogue()
+    rows = [service_data(s) for s in catalogue.services]
+    lines = [
+        f"{r['code']}  {r['name']:<16} {r['side_label']:<6} "
+        + (f"{r['time_limit']}个工作日" if r["time_limit"] else "当场办结")
+        + (f"  → {r['department']}" if r["department"] else "")
+        for r in rows
+    ]
+    lines.append(f"共 {len(rows)} 项（{catalogue.title} {catalogue.version}）")
+    emit(as_json, {"services": rows, "version": catalogue.version}, lines)
+
+
+@catalog_app.command("show")
+@guarded
+def catalog_show(
+    ctx: typer.Context,
+    name_or_code: Annotated[str, typer.Argument(help="事项名称或代码 / service name or code")],
+    as_json: JsonOpt = False,
+) -> None:
+    """一项服务的条件、材料、时限和依据 / one service in full."""
+    service = session(ctx).catalogue().find(name_or_code)
+    data = service_data(service)
+    lines = [
+        f"{data['code']} {data['name']}（{data['category']}）",
+        f"办理方式：{data['side_label']}" + (f"，转{data['department']}" if data["department"] else ""),
+        "承诺时限：" + (f"{data['time_limit']}个工作日" if data["time_limit"] else "当场办结"),
+        f"依据：{data['basis']}",
+        "条件：" + ("；".join(data["conditions"]) or "无特别条件"),
+        "材料：",
+        *[
+            f"  {i}. {d['name']} {d['copies']}份（{d['issuer']}）" + (f" {d['note']}" if d["note"] else "")
+            for i, d in enumerate(data["documents"], 1)
+        ],
+    ]
+    if data["fee_yuan"]:
+        lines.append(f"收费：工本费{data['fee_yuan']:g}元")
+    emit(as_json, {"service": data}, lines)
+
+
+# ──────────────────────────────── staff ────────────────────────────────
+
+
+@staff_app.command("add")
+@guarded
+def staff_add(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="工号 / staff code")],
+    name: Annotated[str, typer.Argument(help="姓名 / name")],
+    role: Annotated[str, typer.Option("--role", help="officer | supervisor")] = "officer",
+    as_json: JsonOpt = False,
+) -> None:
+    """添加工作人员 / add a staff member."""
+    from db.setup import add_staff
+    from forms.people import check_name
+
+    session(ctx).open()
+    staff = add_staff(code.strip(), check_name(name), role)
+    emit(as_json, {"staff": {"code": staff.code, "name": staff.name, "role": staff.role}},
+         f"已添加工作人员 {staff.code} {staff.name}（{staff.role}）")
+
+
+@staff_app.command("list")
+@guarded
+def staff_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """全部工作人员 / all staff."""
+    from db.models import Staff
+
+    session(ctx).open()
+    rows = [
+        {"code": s.code, "name": s.name, "role": s.role, "active": s.active}
+        for s in Staff.select().order_by(Staff.code)
+    ]
+    emit(as_json, {"staff": rows}, [f"{r['code']} {r['name']} {r['role']}" for r in rows])
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
