@@ -295,7 +295,7 @@ def demo_cmd(
         "",
         "窗口桌面（文字界面）尚在开发中，可先用命令行浏览演示数据 / explore with the CLI:",
         f"  export ZIYANG_DB={url}",
-        "  ziyang-counter request list --date " + str(summary["today"]),
+        f"  ziyang-counter request list --date {summary['latest_day']}",
         f"  ziyang-counter person show --id-number {summary['sample_id']}",
         f"  ziyang-counter check --id-number {summary['sample_id']} --service 选民登记",
         "  ziyang-counter request list --overdue",

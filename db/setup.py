@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import peewee
@@ -175,6 +176,10 @@ def next_serial(name: str, year: int) -> int:
         return next_serial(name, year)
 
 
+ENTRY_TIME: ContextVar[dt.time | None] = ContextVar("entry_time", default=None)
+
+
 def stamp(today: dt.date) -> dt.datetime:
-    """Now's time of day on `today` (which back-dated entry may set)."""
-    return dt.datetime.combine(today, dt.datetime.now().time().replace(microsecond=0))
+    """The time of a step on `today`: now's time of day, or the time a back-dated entry set."""
+    moment = ENTRY_TIME.get() or dt.datetime.now().time()
+    return dt.datetime.combine(today, moment.replace(microsecond=0))
