@@ -53,10 +53,14 @@ def open_database(url: str) -> peewee.Database:
                     f"无法创建数据目录：{exc}", f"cannot create the data folder: {exc}"
                 ) from None
             path = str(Path(path).expanduser())
-        database: peewee.Database = peewee.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS)
+        # IMMEDIATE: a write transaction takes the lock at BEGIN, so two counters on one file
+        # queue on busy_timeout instead of failing when a read would upgrade to a write.
+        database: peewee.Database = peewee.SqliteDatabase(
+            path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE"
+        )
     elif scheme in ("postgres", "postgresql"):
         try:
-            database = connect(url, autorollback=True)
+            database = connect(url)
         except Exception as exc:  # a malformed URL surfaces in many shapes
             raise CounterError(
                 f"数据库地址无效：{url}（{exc}）", f"invalid database URL {url}: {exc}"
