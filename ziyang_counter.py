@@ -145,6 +145,13 @@ ProvidedOpt = Annotated[
 NoteOpt = Annotated[str, typer.Option("--note", help="办理说明 / note")]
 
 
+def pad(text: str, cells: int) -> str:
+    """Left-align in terminal cells: a Chinese character takes two, so columns line up."""
+    from rich.cells import cell_len
+
+    return text + " " * max(0, cells - cell_len(text))
+
+
 def today_from(raw: str | None) -> dt.date:
     from forms.people import parse_date
 
@@ -171,13 +178,23 @@ def guarded(func: F) -> F:
         except CounterError as exc:
             fail(as_json, exc.zh, exc.en)
         except peewee.IntegrityError as exc:
-            fail(as_json, "数据冲突，未保存任何更改", f"conflicting data, nothing was saved ({exc})")
+            fail(
+                as_json, "数据冲突，未保存任何更改", f"conflicting data, nothing was saved ({exc})"
+            )
         except peewee.OperationalError as exc:
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            fail(as_json, f"数据库错误，未保存任何更改：{first}", f"database error, nothing saved: {first}")
+            fail(
+                as_json,
+                f"数据库错误，未保存任何更改：{first}",
+                f"database error, nothing saved: {first}",
+            )
         except peewee.DatabaseError as exc:
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            fail(as_json, f"数据库错误，未保存任何更改：{first}", f"database error, nothing saved: {first}")
+            fail(
+                as_json,
+                f"数据库错误，未保存任何更改：{first}",
+                f"database error, nothing saved: {first}",
+            )
 
     return wrapper  # type: ignore[return-value]
 
@@ -202,7 +219,9 @@ def main_callback(
     ] = None,
     catalog: Annotated[
         str | None,
-        typer.Option("--catalog", envvar="ZIYANG_CATALOG", help="服务事项目录文件 / catalogue TOML"),
+        typer.Option(
+            "--catalog", envvar="ZIYANG_CATALOG", help="服务事项目录文件 / catalogue TOML"
+        ),
     ] = None,
     staff: Annotated[
         str | None,
@@ -244,9 +263,12 @@ def desk_guide(db_url: str | None) -> str:
 def init_cmd(
     ctx: typer.Context,
     community: Annotated[
-        str | None, typer.Option("--community", help="本窗口所在迁入社区 / this counter's community")
+        str | None,
+        typer.Option("--community", help="本窗口所在迁入社区 / this counter's community"),
     ] = None,
-    counter: Annotated[int | None, typer.Option("--counter", help="窗口号 / counter number")] = None,
+    counter: Annotated[
+        int | None, typer.Option("--counter", help="窗口号 / counter number")
+    ] = None,
     office_code: Annotated[
         str | None, typer.Option("--office-code", help="受理编号前缀 / ticket prefix")
     ] = None,
@@ -312,7 +334,9 @@ def demo_cmd(
 @guarded
 def household_add(
     ctx: typer.Context,
-    origin_village: Annotated[str, typer.Option("--origin-village", help="迁出村 / move-out village")],
+    origin_village: Annotated[
+        str, typer.Option("--origin-village", help="迁出村 / move-out village")
+    ],
     community: Annotated[str, typer.Option("--community", help="迁入社区 / move-in community")],
     moved_in: Annotated[str, typer.Option("--moved-in", help="入住日期 / move-in date")],
     site: Annotated[str, typer.Option("--site", help="安置点 / site")] = "",
@@ -379,7 +403,10 @@ def household_show(
     lines = [
         f"户号 {view['number']}  迁出村 {view['origin_village']}  住址 {view['address']}",
         f"入住 {view['moved_in']}  电话 {view['phone'] or '—'}  网格 {view['grid'] or '—'}",
-    ] + [f"  {m['relation']:<4} {m['name']:<6} {m['sex']} {m['id_number']}" for m in view["members"]]
+    ] + [
+        f"  {pad(m['relation'], 8)} {pad(m['name'], 12)} {m['sex']} {m['id_number']}"
+        for m in view["members"]
+    ]
     emit(as_json, {"household": view}, lines)
 
 
@@ -466,7 +493,12 @@ def _permit_output(permit: Any, today: dt.date, as_json: bool, headline: str) ->
     ]
     emit(
         as_json,
-        {"permit": view["number"], "status": view["status"], "valid_until": view["valid_until"], **{"detail": view}},
+        {
+            "permit": view["number"],
+            "status": view["status"],
+            "valid_until": view["valid_until"],
+            **{"detail": view},
+        },
         lines,
     )
 
@@ -495,7 +527,9 @@ def permit_endorse(
 
     s = session(ctx)
     today = today_from(date)
-    permit = endorse_permit(id_number=id_number, catalogue=s.catalogue(), desk=s.desk(), today=today)
+    permit = endorse_permit(
+        id_number=id_number, catalogue=s.catalogue(), desk=s.desk(), today=today
+    )
     _permit_output(permit, today, as_json, f"已签注居住证 {permit.number}")
 
 
@@ -517,7 +551,10 @@ def permit_replace(
         id_number=id_number, reason=reason, catalogue=s.catalogue(), desk=s.desk(), today=today
     )
     _permit_output(
-        permit, today, as_json, f"已补换发居住证 {permit.number}，原证 {permit.replaces.number} 作废"
+        permit,
+        today,
+        as_json,
+        f"已补换发居住证 {permit.number}，原证 {permit.replaces.number} 作废",
     )
 
 
@@ -554,7 +591,8 @@ def permit_show(
     view = permit_view(permit, today)
     view["earlier"] = [permit_view(p, today) for p in earlier]
     history = [
-        f"  {h['on']} {h['kind']:<8} 有效期至{h['valid_until']} {h['note']}" for h in view["history"]
+        f"  {h['on']} {h['kind']:<8} 有效期至{h['valid_until']} {h['note']}"
+        for h in view["history"]
     ]
     lines = [
         f"居住证 {view['number']}  持证人 {view['holder']}  {view['id_number']}",
@@ -566,7 +604,12 @@ def permit_show(
     ] + [f"  原证 {p['number']}：{p['status_label']} {p['closed_reason']}" for p in view["earlier"]]
     emit(
         as_json,
-        {"permit": view["number"], "status": view["status"], "valid_until": view["valid_until"], "detail": view},
+        {
+            "permit": view["number"],
+            "status": view["status"],
+            "valid_until": view["valid_until"],
+            "detail": view,
+        },
         lines,
     )
 
@@ -597,9 +640,12 @@ def decision_lines(data: dict[str, Any]) -> list[str]:
 def check_cmd(
     ctx: typer.Context,
     id_number: IdOpt,
-    service: Annotated[str, typer.Option("--service", help="事项名称或代码 / service name or code")],
+    service: Annotated[
+        str, typer.Option("--service", help="事项名称或代码 / service name or code")
+    ],
     at: Annotated[
-        str | None, typer.Option("--at", help="按该社区窗口核验 / check as this community's counter")
+        str | None,
+        typer.Option("--at", help="按该社区窗口核验 / check as this community's counter"),
     ] = None,
     provided: ProvidedOpt = None,
     date: DateOpt = None,
@@ -639,8 +685,10 @@ def request_lines(view: dict[str, Any]) -> list[str]:
     lines = [
         f"受理编号 {view['ticket']}  {view['service']['code']} {view['service']['name']}",
         f"申请人 {view['person']['name']} {view['person']['id_number']}  {view['person']['address']}",
-        f"结论 {view['decision_label']}" + (f"（{view['handled_by']}）" if view["handled_by"] else "")
-        + f"  状态 {view['status_label']}" + ("  【已超期】" if view["overdue"] else ""),
+        f"结论 {view['decision_label']}"
+        + (f"（{view['handled_by']}）" if view["handled_by"] else "")
+        + f"  状态 {view['status_label']}"
+        + ("  【已超期】" if view["overdue"] else ""),
         f"受理 {view['opened_at']}  承诺办结 {view['promised_by'] or '—'}  经办 {view['officer']}",
         "已收材料：" + ("、".join(view["received_documents"]) or "无"),
         "缺少材料：" + ("、".join(view["missing_documents"]) or "无"),
@@ -657,7 +705,9 @@ def request_lines(view: dict[str, Any]) -> list[str]:
 def request_open(
     ctx: typer.Context,
     id_number: IdOpt,
-    service: Annotated[str, typer.Option("--service", help="事项名称或代码 / service name or code")],
+    service: Annotated[
+        str, typer.Option("--service", help="事项名称或代码 / service name or code")
+    ],
     provided: ProvidedOpt = None,
     note: NoteOpt = "",
     date: DateOpt = None,
@@ -709,7 +759,9 @@ def request_list(
     date_to: Annotated[str | None, typer.Option("--to", help="截止日期 / range end")] = None,
     status: Annotated[
         str | None,
-        typer.Option("--status", help="pending_materials|accepted|forwarded|referred|completed|refused"),
+        typer.Option(
+            "--status", help="pending_materials|accepted|forwarded|referred|completed|refused"
+        ),
     ] = None,
     overdue: Annotated[
         bool, typer.Option("--overdue", help="所有日期中已超期的在办件 / overdue, any day")
@@ -726,13 +778,11 @@ def request_list(
     day = None if overdue and not date else today_from(date)
     until = parse_date(date_to, "截止日期（--to）") if date_to else None
     as_of = day if (overdue and day) else today
-    rows = list_requests(
-        day=day, until=until, status=status, overdue_on=as_of if overdue else None
-    )
+    rows = list_requests(day=day, until=until, status=status, overdue_on=as_of if overdue else None)
     views = [request_view(r, as_of) for r in rows]
     lines = [
-        f"{v['opened_at'][11:16]} {v['ticket']} {v['service']['name']:<14} {v['person']['name']:<5} "
-        f"{v['person']['id_number']} {v['decision_label']:<6} {v['status_label']}"
+        f"{v['opened_at'][11:16]} {v['ticket']} {pad(v['service']['name'], 28)} {pad(v['person']['name'], 10)} "
+        f"{v['person']['id_number']} {pad(v['decision_label'], 12)} {v['status_label']}"
         + (" 超期" if v["overdue"] else "")
         for v in views
     ]
@@ -833,7 +883,7 @@ def catalog_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     catalogue = session(ctx).catalogue()
     rows = [service_data(s) for s in catalogue.services]
     lines = [
-        f"{r['code']}  {r['name']:<16} {r['side_label']:<6} "
+        f"{r['code']}  {pad(r['name'], 32)} {pad(r['side_label'], 12)} "
         + (f"{r['time_limit']}个工作日" if r["time_limit"] else "当场办结")
         + (f"  → {r['department']}" if r["department"] else "")
         for r in rows
@@ -854,13 +904,15 @@ def catalog_show(
     data = service_data(service)
     lines = [
         f"{data['code']} {data['name']}（{data['category']}）",
-        f"办理方式：{data['side_label']}" + (f"，转{data['department']}" if data["department"] else ""),
+        f"办理方式：{data['side_label']}"
+        + (f"，转{data['department']}" if data["department"] else ""),
         "承诺时限：" + (f"{data['time_limit']}个工作日" if data["time_limit"] else "当场办结"),
         f"依据：{data['basis']}",
         "条件：" + ("；".join(data["conditions"]) or "无特别条件"),
         "材料：",
         *[
-            f"  {i}. {d['name']} {d['copies']}份（{d['issuer']}）" + (f" {d['note']}" if d["note"] else "")
+            f"  {i}. {d['name']} {d['copies']}份（{d['issuer']}）"
+            + (f" {d['note']}" if d["note"] else "")
             for i, d in enumerate(data["documents"], 1)
         ],
     ]
@@ -887,8 +939,11 @@ def staff_add(
 
     session(ctx).open()
     staff = add_staff(code.strip(), check_name(name), role)
-    emit(as_json, {"staff": {"code": staff.code, "name": staff.name, "role": staff.role}},
-         f"已添加工作人员 {staff.code} {staff.name}（{staff.role}）")
+    emit(
+        as_json,
+        {"staff": {"code": staff.code, "name": staff.name, "role": staff.role}},
+        f"已添加工作人员 {staff.code} {staff.name}（{staff.role}）",
+    )
 
 
 @staff_app.command("list")

@@ -49,7 +49,9 @@ class _Member:
     age: int
 
 
-def build_demo(*, households: int, catalogue: Catalogue, today: dt.date | None = None) -> dict[str, Any]:
+def build_demo(
+    *, households: int, catalogue: Catalogue, today: dt.date | None = None
+) -> dict[str, Any]:
     """Build the demo once; report what the database holds either way."""
     today = today or dt.date.today()
     migrations.upgrade(db.obj)
@@ -85,11 +87,18 @@ def build_demo(*, households: int, catalogue: Catalogue, today: dt.date | None =
 
 def _sample_person(today: dt.date) -> str:
     """An adult of the home community with a valid permit, for the README's examples."""
-    for permit in Permit.select().where(
-        (Permit.status == "valid") & (Permit.community == HOME) & (Permit.valid_until >= today)
-    ).order_by(Permit.id):
+    for permit in (
+        Permit.select()
+        .where(
+            (Permit.status == "valid") & (Permit.community == HOME) & (Permit.valid_until >= today)
+        )
+        .order_by(Permit.id)
+    ):
         person = permit.person
-        if person.birth_date.year <= today.year - 30 and permit.residence_since.year < today.year - 1:
+        if (
+            person.birth_date.year <= today.year - 30
+            and permit.residence_since.year < today.year - 1
+        ):
             return person.id_number
     return ""
 
@@ -149,20 +158,30 @@ class _Builder:
         members = [_Member("户主", rng.choice("男男男女"), rng.randint(28, 82))]
         head = members[0]
         if rng.random() < 0.85:
-            members.append(_Member("配偶", "女" if head.sex == "男" else "男", max(20, head.age + rng.randint(-6, 4))))
+            members.append(
+                _Member(
+                    "配偶",
+                    "女" if head.sex == "男" else "男",
+                    max(20, head.age + rng.randint(-6, 4)),
+                )
+            )
         for _ in range(rng.choice((0, 1, 1, 2, 2, 3))):
             child_age = head.age - rng.randint(22, 34)
             if child_age >= 0:
                 sex = rng.choice("男女")
                 members.append(_Member("子" if sex == "男" else "女", sex, child_age))
         if head.age < 55 and rng.random() < 0.3:
-            members.append(_Member(rng.choice(("父亲", "母亲")), "男", head.age + rng.randint(22, 30)))
+            members.append(
+                _Member(rng.choice(("父亲", "母亲")), "男", head.age + rng.randint(22, 30))
+            )
             if members[-1].relation == "母亲":
                 members[-1].sex = "女"
         surname = rng.choice(SURNAMES)
         persons = []
         for member in members:
-            name = self.name(surname if member.relation in ("户主", "子", "女") else None, member.sex, index)
+            name = self.name(
+                surname if member.relation in ("户主", "子", "女") else None, member.sex, index
+            )
             persons.append(
                 add_person(
                     household_number=household.number,
@@ -181,7 +200,9 @@ class _Builder:
             return RARE_NAMES[index % 2]
         pool = MALE if sex == "男" else FEMALE
         for _ in range(50):
-            given = self.rng.choice(pool) + (self.rng.choice(pool) if self.rng.random() < 0.8 else "")
+            given = self.rng.choice(pool) + (
+                self.rng.choice(pool) if self.rng.random() < 0.8 else ""
+            )
             name = (surname or self.rng.choice(SURNAMES)) + given
             if name not in self.used_names:
                 self.used_names.add(name)
@@ -189,7 +210,11 @@ class _Builder:
         return name
 
     def id_number(self, member: _Member) -> str:
-        region = "610924" if self.rng.random() < 0.93 else self.rng.choice(("610921", "610922", "610929"))
+        region = (
+            "610924"
+            if self.rng.random() < 0.93
+            else self.rng.choice(("610921", "610922", "610929"))
+        )
         while True:
             birth = self.today - dt.timedelta(days=member.age * 365 + self.rng.randint(1, 360))
             serial = self.rng.randint(0, 499) * 2 + (1 if member.sex == "男" else 0)
@@ -222,15 +247,25 @@ class _Builder:
                 continue
             desk = self.desk(community)
             id_number = person.id_number
-            permits.issue_permit(id_number=id_number, catalogue=self.catalogue, desk=desk, today=issued)
+            permits.issue_permit(
+                id_number=id_number, catalogue=self.catalogue, desk=desk, today=issued
+            )
             if kind in (3, 4):
-                endorse_on = permits.rules.valid_until_for(issued) - dt.timedelta(days=rng.randint(1, 25))
+                endorse_on = permits.rules.valid_until_for(issued) - dt.timedelta(
+                    days=rng.randint(1, 25)
+                )
                 if endorse_on <= today:
-                    permits.endorse_permit(id_number=id_number, catalogue=self.catalogue, desk=desk, today=endorse_on)
+                    permits.endorse_permit(
+                        id_number=id_number, catalogue=self.catalogue, desk=desk, today=endorse_on
+                    )
             elif kind == 5:
-                late = permits.rules.valid_until_for(issued) + dt.timedelta(days=rng.randint(20, 40))
+                late = permits.rules.valid_until_for(issued) + dt.timedelta(
+                    days=rng.randint(20, 40)
+                )
                 if late <= today:
-                    permits.endorse_permit(id_number=id_number, catalogue=self.catalogue, desk=desk, today=late)
+                    permits.endorse_permit(
+                        id_number=id_number, catalogue=self.catalogue, desk=desk, today=late
+                    )
             if kind == 7 and i % 3 == 0:
                 permits.replace_permit(
                     id_number=id_number,
@@ -294,12 +329,21 @@ class _Builder:
         ticket = request.ticket
         if request.status == "pending_materials" and roll < 0.5:
             requests.supplement(ticket, ["all"], desk, later, "群众补交")
-        elif request.status == "accepted" and request.decision == "forward_department" and roll < 0.7:
+        elif (
+            request.status == "accepted" and request.decision == "forward_department" and roll < 0.7
+        ):
             requests.forward(ticket, desk, later)
             if roll < 0.15:
-                requests.return_request(ticket, desk, min(today, later + dt.timedelta(days=1)), "部门要求补充家庭经济状况说明")
+                requests.return_request(
+                    ticket,
+                    desk,
+                    min(today, later + dt.timedelta(days=1)),
+                    "部门要求补充家庭经济状况说明",
+                )
             elif roll < 0.4:
-                requests.complete(ticket, desk, min(today, later + dt.timedelta(days=2)), "部门审批通过")
+                requests.complete(
+                    ticket, desk, min(today, later + dt.timedelta(days=2)), "部门审批通过"
+                )
         elif request.status == "accepted" and roll < 0.65:
             requests.complete(ticket, desk, later, "已办结")
         elif request.status == "accepted" and roll < 0.7:

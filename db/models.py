@@ -57,6 +57,7 @@ class Sequence(BaseModel):
 
 
 class Staff(BaseModel):
+    id = peewee.AutoField()
     code = peewee.CharField(unique=True, max_length=32)
     name = peewee.CharField(max_length=40)
     role = peewee.CharField(max_length=16, default="officer")  # officer / supervisor
@@ -65,6 +66,8 @@ class Staff(BaseModel):
 
 
 class Household(BaseModel):
+    id = peewee.AutoField()
+    members: peewee.ModelSelect[Person]  # backref of Person.household
     number = peewee.CharField(unique=True, max_length=20)
     origin_village = peewee.CharField(max_length=60, index=True)
     community = peewee.CharField(max_length=60, index=True)
@@ -80,6 +83,9 @@ class Household(BaseModel):
 
 
 class Person(BaseModel):
+    id = peewee.AutoField()
+    permits: peewee.ModelSelect[Permit]  # backref of Permit.person
+    requests: peewee.ModelSelect[Request]  # backref of Request.person
     household = peewee.ForeignKeyField(Household, backref="members", on_delete="RESTRICT")
     id_number = peewee.CharField(unique=True, max_length=18)
     name = peewee.CharField(max_length=40, index=True)
@@ -94,6 +100,9 @@ class Person(BaseModel):
 
 
 class Permit(BaseModel):
+    id = peewee.AutoField()
+    replaces_id: int | None
+    events: peewee.ModelSelect[PermitEvent]  # backref of PermitEvent.permit
     number = peewee.CharField(unique=True, max_length=24)
     person = peewee.ForeignKeyField(Person, backref="permits", on_delete="RESTRICT")
     community = peewee.CharField(max_length=60)
@@ -111,6 +120,9 @@ class Permit(BaseModel):
 
 
 class Request(BaseModel):
+    id = peewee.AutoField()
+    permit_id: int | None
+    events: peewee.ModelSelect[RequestEvent]  # backref of RequestEvent.request
     ticket = peewee.CharField(unique=True, max_length=32)
     person = peewee.ForeignKeyField(Person, backref="requests", on_delete="RESTRICT")
     service_code = peewee.CharField(max_length=16, index=True)
@@ -140,6 +152,8 @@ class Request(BaseModel):
 class RequestEvent(BaseModel):
     """Append-only: every handling step of a request, never updated or deleted."""
 
+    id = peewee.AutoField()
+
     request = peewee.ForeignKeyField(Request, backref="events", on_delete="RESTRICT")
     kind = peewee.CharField(max_length=16)
     at = peewee.DateTimeField()
@@ -152,6 +166,8 @@ class RequestEvent(BaseModel):
 
 class PermitEvent(BaseModel):
     """Append-only permit history: issued, endorsed, replaced, revoked."""
+
+    id = peewee.AutoField()
 
     permit = peewee.ForeignKeyField(Permit, backref="events", on_delete="RESTRICT")
     kind = peewee.CharField(max_length=16)

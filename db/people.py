@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+
 from db.connection import db
 from db.models import Household, Person
 from db.setup import ensure_ready, get_setting, initials_of, next_serial
@@ -31,7 +32,8 @@ def add_household(
     target = checks.check_place(community, "迁入社区", "community")
     if moved_in > today:
         raise CounterError(
-            f"搬迁入住日期{moved_in.isoformat()}晚于今天", f"move-in date {moved_in} is in the future"
+            f"搬迁入住日期{moved_in.isoformat()}晚于今天",
+            f"move-in date {moved_in} is in the future",
         )
     phone = checks.check_phone(phone)
     with db.atomic():
@@ -86,7 +88,8 @@ def add_person(
             )
         if relation == "户主" and household.members.where(Person.relation == "户主").exists():
             raise CounterError(
-                f"搬迁户 {household.number} 已有户主", f"household {household.number} already has a head"
+                f"搬迁户 {household.number} 已有户主",
+                f"household {household.number} already has a head",
             )
         county = get_setting("county_name", "陕西省安康市紫阳县")
         return Person.create(
@@ -143,4 +146,3 @@ def household_facts(household: Household) -> HouseholdFacts:
 
 def members_of(household: Household) -> list[Person]:
     return list(household.members.order_by(Person.id))
-

@@ -10,8 +10,8 @@ import datetime as dt
 
 from db.connection import db
 from db.models import Permit, PermitEvent, Person
-from db.requests import attach_permit_request, decide, finish_permit_request
 from db.people import find_person
+from db.requests import attach_permit_request, decide, finish_permit_request
 from db.setup import Desk, next_serial, stamp
 from db.views import current_permit
 from forms import permits as rules
@@ -85,9 +85,9 @@ def endorse_permit(*, id_number: str, catalogue: Catalogue, desk: Desk, today: d
         assert permit is not None  # the scope check refuses endorsement without a permit
         result = rules.endorse(permit.status, permit.valid_until, permit.residence_since, today)
         request = attach_permit_request(person, decision, desk, today)
-        Permit.update(
-            valid_until=result.valid_until, residence_since=result.residence_since
-        ).where(Permit.id == permit.id).execute()
+        Permit.update(valid_until=result.valid_until, residence_since=result.residence_since).where(
+            Permit.id == permit.id
+        ).execute()
         permit.valid_until = result.valid_until
         permit.residence_since = result.residence_since
         note = "逾期签注，居住年限自签注之日起重新计算" if result.late else "按期签注"
@@ -131,7 +131,13 @@ def replace_permit(
             fee_yuan=decision.service.fee_yuan,
         )
         _event(old, "replaced", desk, today, f"{label}，由{new.number}替代，原证号作废")
-        _event(new, "issued", desk, today, f"{label}，替代{old.number}，收取工本费{decision.service.fee_yuan:g}元")
+        _event(
+            new,
+            "issued",
+            desk,
+            today,
+            f"{label}，替代{old.number}，收取工本费{decision.service.fee_yuan:g}元",
+        )
         finish_permit_request(request, new.id, desk, today, f"已补换发居住证{new.number}")
         return new
 
@@ -144,7 +150,9 @@ def revoke_permit(*, id_number: str, reason: str, desk: Desk, today: dt.date) ->
     with db.atomic():
         permit = current_permit(person)
         if permit is None or permit.status != "valid":
-            state = "未持有居住证" if permit is None else f"居住证{rules.STATUS_LABELS[permit.status]}"
+            state = (
+                "未持有居住证" if permit is None else f"居住证{rules.STATUS_LABELS[permit.status]}"
+            )
             raise CounterError(f"当事人{state}，无可注销的居住证", "there is no permit to revoke")
         Permit.update(status="revoked", closed_on=today, closed_reason=reason).where(
             Permit.id == permit.id

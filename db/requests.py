@@ -17,7 +17,13 @@ from db.views import current_permit
 from forms.catalogue import Catalogue, Document, Service
 from forms.errors import CounterError
 from forms.scope import Decision, PermitFacts, check_scope, resolve_documents
-from forms.status import DECISION_LABELS, OPEN_STATUSES, STATUS_LABELS, ensure_allowed, status_after_open
+from forms.status import (
+    DECISION_LABELS,
+    OPEN_STATUSES,
+    STATUS_LABELS,
+    ensure_allowed,
+    status_after_open,
+)
 from forms.workdays import add_working_days
 
 
@@ -103,9 +109,7 @@ def create_request(
         time_limit=service.time_limit,
         decision=decision.decision,
         handled_by=decision.handled_by,
-        reasons=[
-            {"rule": r.rule, "text": r.text, "basis": r.basis} for r in decision.reasons
-        ],
+        reasons=[{"rule": r.rule, "text": r.text, "basis": r.basis} for r in decision.reasons],
         remedy=decision.remedy,
         documents_required=_doc_dicts(decision.required),
         documents_received=[d.name for d in decision.received],
@@ -123,9 +127,7 @@ def create_request(
     if status == "refused":
         _record(request, "refused", desk, today, decision.refusal_message())
     elif status == "referred":
-        _record(
-            request, "forwarded", desk, today, f"开具转办单，转{decision.handled_by}办理"
-        )
+        _record(request, "forwarded", desk, today, f"开具转办单，转{decision.handled_by}办理")
     return request
 
 

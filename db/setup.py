@@ -43,7 +43,7 @@ class Desk:
 def office_code_for(community: str) -> str:
     """Pinyin initials of the community's own name: 蒿坪镇双星社区 -> SXSQ (at most 8 letters)."""
     for marker in ("街道", "镇", "乡"):
-        head, found, rest = community.rpartition(marker)
+        _, found, rest = community.rpartition(marker)
         if found and rest:
             community = rest
             break

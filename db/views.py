@@ -23,7 +23,11 @@ def address_of(household: Household) -> str:
     parts = [household.community]
     if household.site and household.site != household.community:
         parts.append(household.site)
-    for value, unit in ((household.building, "栋"), (household.unit, "单元"), (household.room, "室")):
+    for value, unit in (
+        (household.building, "栋"),
+        (household.unit, "单元"),
+        (household.room, "室"),
+    ):
         if value:
             parts.append(value if value.endswith(unit) else value + unit)
     return "".join(parts)
@@ -105,9 +109,7 @@ def is_overdue(request: Request, today: dt.date) -> bool:
     )
 
 
-def request_view(
-    request: Request, today: dt.date, *, with_events: bool = False
-) -> dict[str, Any]:
+def request_view(request: Request, today: dt.date, *, with_events: bool = False) -> dict[str, Any]:
     person = request.person
     household = person.household
     view: dict[str, Any] = {
@@ -137,7 +139,7 @@ def request_view(
         "community": request.community,
         "counter": request.counter_code,
         "officer": request.staff.name,
-        "permit": request.permit.number if request.permit_id else None,
+        "permit": request.permit.number if request.permit is not None else None,
     }
     if with_events:
         view["events"] = [

@@ -235,7 +235,9 @@ def _service(raw: Any, where: str, problems: _Problems) -> Service | None:
         side = "here"
     department = _text(raw.get("department"), f"{where}.department", problems, required=False)
     if side == "forward" and not department:
-        problems.add(f"{where}.department", "代收转办事项须写明承办部门 / forward needs a department")
+        problems.add(
+            f"{where}.department", "代收转办事项须写明承办部门 / forward needs a department"
+        )
     permit_action = raw.get("permit_action", "")
     if permit_action and permit_action not in PERMIT_ACTIONS:
         problems.add(f"{where}.permit_action", f"应为 {'/'.join(PERMIT_ACTIONS)}")
@@ -296,7 +298,7 @@ def parse_catalogue(data: dict[str, Any], source: str = "") -> Catalogue:
             seen[key] = service.name
     for action in PERMIT_ACTIONS:
         if not any(s.permit_action == action for s in checked):
-            problems.add("service", f"缺少居住证事项 permit_action = \"{action}\"")
+            problems.add("service", f'缺少居住证事项 permit_action = "{action}"')
     catalogue_meta = {
         key: _text(meta.get(key), f"meta.{key}", problems)
         for key in ("title", "version", "guide", "county_code", "permit_authority")

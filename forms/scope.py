@@ -16,7 +16,9 @@ from forms.catalogue import Document, Service
 from forms.citizen_id import age_on
 from forms.errors import CounterError
 
-PERMIT_GUIDE = "“1126”机制·一本证定人：县乡村振兴局会同公安部门制定办事指南，明确“居住证”使用范围和权限"
+PERMIT_GUIDE = (
+    "“1126”机制·一本证定人：县乡村振兴局会同公安部门制定办事指南，明确“居住证”使用范围和权限"
+)
 TWO_LISTS = "“1126”机制·两项清单定责：防止办事多头跑和两头都不管"
 ONE_TIME_NOTICE = "一次性告知：材料不全的，一次性告知需补正的全部材料"
 REGULATION_14 = "《居住证暂行条例》第十四条：逾期未签注的，居住证不再有效"
@@ -238,7 +240,9 @@ def check_scope(
     )
 
 
-def _add_missing_reason(reasons: list[Reason], missing: Sequence[Document], *, to_village: bool) -> None:
+def _add_missing_reason(
+    reasons: list[Reason], missing: Sequence[Document], *, to_village: bool
+) -> None:
     if not missing:
         return
     names = "、".join(d.name for d in missing)
@@ -302,7 +306,9 @@ def _check_permit(service, permit, counter_community, today, reasons, refuse) ->
         )
 
 
-def _check_permit_service(service, household, permit, counter_community, today, reasons, refuse) -> None:  # type: ignore[no-untyped-def]
+def _check_permit_service(
+    service, household, permit, counter_community, today, reasons, refuse
+) -> None:  # type: ignore[no-untyped-def]
     """Apply, endorse, replace: no valid permit needed, but each has its own preconditions."""
     reasons.append(
         Reason("PERMIT-SERVICE", "居住证本身的事项不以持有有效居住证为前提", service.basis)
@@ -333,7 +339,11 @@ def _check_permit_service(service, household, permit, counter_community, today, 
             )
         return
     if status is None or status in ("revoked", "replaced"):
-        what = "未持有居住证" if status is None else f"居住证{permit.number}{permits.STATUS_LABELS[status]}"
+        what = (
+            "未持有居住证"
+            if status is None
+            else f"居住证{permit.number}{permits.STATUS_LABELS[status]}"
+        )
         refuse(
             "PERMIT-NONE",
             f"当事人{what}，不能{service.name}",
@@ -384,7 +394,9 @@ def _check_conditions(service, person, household, permit, today, age, reasons, r
                 f"可于{from_day.isoformat()}（年满{cond.min_age}周岁）起办理",
             )
         else:
-            reasons.append(Reason("AGE-MIN", f"当事人{age}周岁，已满{cond.min_age}周岁", service.basis))
+            reasons.append(
+                Reason("AGE-MIN", f"当事人{age}周岁，已满{cond.min_age}周岁", service.basis)
+            )
     if cond.max_age is not None:
         if age > cond.max_age:
             refuse(

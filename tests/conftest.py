@@ -45,7 +45,7 @@ def pg_url() -> Iterator[str]:
         pytest.fail(f"PostgreSQL server required for these tests ({PG_ADMIN_URL}): {exc}")
     admin.autocommit = True
     with admin.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
+        cur.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
     parts = urlparse(PG_ADMIN_URL)
     url = urlunparse(parts._replace(path=f"/{name}"))
     try:
@@ -86,8 +86,10 @@ def db_url(database: peewee.Database, tmp_path) -> str:  # type: ignore[no-untyp
     """The URL of the `database` fixture, for tests that go through the CLI."""
     if isinstance(database, peewee.SqliteDatabase):
         return f"sqlite:///{database.database}"
-    return f"postgresql://{database.connect_params.get('user', 'postgres')}@" \
+    return (
+        f"postgresql://{database.connect_params.get('user', 'postgres')}@"
         f"{database.connect_params.get('host', '127.0.0.1')}:{database.connect_params.get('port', 5432)}/{database.database}"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,9 @@ from db.models import MODELS, SchemaVersion
 
 def steps() -> list[tuple[str, ModuleType]]:
     names = sorted(
-        m.name for m in pkgutil.iter_modules(__path__) if m.name[:1] == "m" and m.name[1:5].isdigit()
+        m.name
+        for m in pkgutil.iter_modules(__path__)
+        if m.name[:1] == "m" and m.name[1:5].isdigit()
     )
     return [(name, importlib.import_module(f"{__name__}.{name}")) for name in names]
 

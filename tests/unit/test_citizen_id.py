@@ -97,7 +97,9 @@ def test_wrong_check_digit_says_the_expected_one() -> None:
 
 
 @given(regions, births, serials)
-def test_mask_hides_the_birth_date_and_keeps_the_tail(region: str, birth: dt.date, serial: int) -> None:
+def test_mask_hides_the_birth_date_and_keeps_the_tail(
+    region: str, birth: dt.date, serial: int
+) -> None:
     number = make_citizen_id(region, birth, serial)
     masked = mask_id(number)
     assert masked[:6] == region and masked[-4:] == number[-4:]

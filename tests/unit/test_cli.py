@@ -34,12 +34,41 @@ def as_json(result: Any) -> dict[str, Any]:
 
 
 def register(cli, make_id: IdMaker) -> tuple[str, str]:  # type: ignore[no-untyped-def]
-    household = as_json(cli("household", "add", "--origin-village", "洄水镇双河村", "--community", HOME,
-                            "--moved-in", "2018-09-01", "--building", "5", "--room", "302", "--json"))
+    household = as_json(
+        cli(
+            "household",
+            "add",
+            "--origin-village",
+            "洄水镇双河村",
+            "--community",
+            HOME,
+            "--moved-in",
+            "2018-09-01",
+            "--building",
+            "5",
+            "--room",
+            "302",
+            "--json",
+        )
+    )
     number = household["household"]
     head = make_id(__import__("datetime").date(1962, 4, 9), "男")
-    cli("person", "add", "--household", number, "--id-number", head, "--name", "周建国",
-        "--relation", "户主", "--phone", "13800001111", "--date", DAY)
+    cli(
+        "person",
+        "add",
+        "--household",
+        number,
+        "--id-number",
+        head,
+        "--name",
+        "周建国",
+        "--relation",
+        "户主",
+        "--phone",
+        "13800001111",
+        "--date",
+        DAY,
+    )
     return number, head
 
 
@@ -48,9 +77,13 @@ def test_a_whole_counter_day(cli, make_id: IdMaker) -> None:  # type: ignore[no-
     number, head = register(cli, make_id)
     assert number == "H000001"
     person = as_json(cli("person", "show", "--id-number", head, "--date", DAY, "--json"))["person"]
-    assert person["sex"] == "男" and person["birth_date"] == "1962-04-09" and person["permit"] is None
+    assert (
+        person["sex"] == "男" and person["birth_date"] == "1962-04-09" and person["permit"] is None
+    )
 
-    refused = as_json(cli("check", "--id-number", head, "--service", "医疗保险参保", "--date", DAY, "--json"))
+    refused = as_json(
+        cli("check", "--id-number", head, "--service", "医疗保险参保", "--date", DAY, "--json")
+    )
     assert refused["decision"] == "refuse" and refused["handled_by"] is None
     assert refused["reasons"][0]["rule"] == "PERMIT-NONE"
 
@@ -58,25 +91,65 @@ def test_a_whole_counter_day(cli, make_id: IdMaker) -> None:  # type: ignore[no-
     assert permit["permit"] == "610924-2026-000001" and permit["status"] == "valid"
     assert permit["valid_until"] == "2027-11-26"
 
-    check = as_json(cli("check", "--id-number", head, "--service", "城乡低保申请", "--date", DAY,
-                        "--provided", "居民身份证", "--provided", "居住证,户口簿", "--json"))
+    check = as_json(
+        cli(
+            "check",
+            "--id-number",
+            head,
+            "--service",
+            "城乡低保申请",
+            "--date",
+            DAY,
+            "--provided",
+            "居民身份证",
+            "--provided",
+            "居住证,户口簿",
+            "--json",
+        )
+    )
     assert check["decision"] == "forward_department" and check["handled_by"] == "紫阳县民政局"
     assert check["service"] == {"code": "F01", "name": "城乡低保申请", "side": "forward"}
     assert check["missing_documents"] == ["家庭收入及财产状况申报表", "家庭经济状况核对授权书"]
 
-    opened = as_json(cli("request", "open", "--id-number", head, "--service", "F01", "--provided", "1,2,3", "--date", DAY, "--json"))
+    opened = as_json(
+        cli(
+            "request",
+            "open",
+            "--id-number",
+            head,
+            "--service",
+            "F01",
+            "--provided",
+            "1,2,3",
+            "--date",
+            DAY,
+            "--json",
+        )
+    )
     assert opened["status"] == "pending_materials" and opened["promised_by"] is None
     assert opened["ticket"] == "SXSQ02-2026-000002"
     ticket = opened["ticket"]
-    supplemented = as_json(cli("request", "supplement", ticket, "--provided", "all", "--date", DAY, "--json"))
-    assert supplemented["status"] == "accepted" and supplemented["promised_by"] == "2027-01-11"  # 30 working days, 1 Jan off
-    assert as_json(cli("request", "forward", ticket, "--date", DAY, "--json"))["status"] == "forwarded"
-    done = as_json(cli("request", "complete", ticket, "--note", "已批准", "--date", "2026-12-10", "--json"))
+    supplemented = as_json(
+        cli("request", "supplement", ticket, "--provided", "all", "--date", DAY, "--json")
+    )
+    assert (
+        supplemented["status"] == "accepted" and supplemented["promised_by"] == "2027-01-11"
+    )  # 30 working days, 1 Jan off
+    assert (
+        as_json(cli("request", "forward", ticket, "--date", DAY, "--json"))["status"] == "forwarded"
+    )
+    done = as_json(
+        cli("request", "complete", ticket, "--note", "已批准", "--date", "2026-12-10", "--json")
+    )
     assert done["status"] == "completed" and [e["kind"] for e in done["events"]] == [
         "opened", "supplemented", "forwarded", "completed",
     ]  # fmt: skip
 
-    village = as_json(cli("request", "open", "--id-number", head, "--service", "土地流转", "--date", DAY, "--json"))
+    village = as_json(
+        cli(
+            "request", "open", "--id-number", head, "--service", "土地流转", "--date", DAY, "--json"
+        )
+    )
     assert village["decision"] == "refer_origin" and village["status"] == "referred"
     assert village["handled_by"] == "洄水镇双河村"
 
@@ -84,15 +157,45 @@ def test_a_whole_counter_day(cli, make_id: IdMaker) -> None:  # type: ignore[no-
     assert [r["ticket"] for r in listing["requests"]] == [
         "SXSQ02-2026-000001", "SXSQ02-2026-000002", "SXSQ02-2026-000003",
     ]  # fmt: skip
-    assert as_json(cli("request", "list", "--date", DAY, "--status", "referred", "--json"))["count"] == 1
+    assert (
+        as_json(cli("request", "list", "--date", DAY, "--status", "referred", "--json"))["count"]
+        == 1
+    )
     shown = as_json(cli("request", "show", ticket, "--json"))
     assert shown["ticket"] == ticket and "*" in shown["person"]["id_number"]
 
     endorsed = cli("permit", "endorse", "--id-number", head, "--date", "2027-11-10", "--json")
     assert as_json(endorsed)["valid_until"] == "2028-11-26"
-    replaced = as_json(cli("permit", "replace", "--id-number", head, "--reason", "damaged", "--date", "2027-12-01", "--json"))
-    assert replaced["permit"] == "610924-2027-000001" and replaced["detail"]["replaces"] == "610924-2026-000001"
-    revoked = as_json(cli("permit", "revoke", "--id-number", head, "--reason", "迁回原籍", "--date", "2027-12-02", "--json"))
+    replaced = as_json(
+        cli(
+            "permit",
+            "replace",
+            "--id-number",
+            head,
+            "--reason",
+            "damaged",
+            "--date",
+            "2027-12-01",
+            "--json",
+        )
+    )
+    assert (
+        replaced["permit"] == "610924-2027-000001"
+        and replaced["detail"]["replaces"] == "610924-2026-000001"
+    )
+    revoked = as_json(
+        cli(
+            "permit",
+            "revoke",
+            "--id-number",
+            head,
+            "--reason",
+            "迁回原籍",
+            "--date",
+            "2027-12-02",
+            "--json",
+        )
+    )
     assert revoked["status"] == "revoked"
     shown = as_json(cli("permit", "show", "--id-number", head, "--date", "2027-12-02", "--json"))
     assert shown["status"] == "revoked" and len(shown["detail"]["earlier"]) == 1
@@ -110,8 +213,23 @@ def test_human_output_is_chinese(cli, make_id: IdMaker) -> None:  # type: ignore
     [
         (["person", "show", "--id-number", "610924196204090311"], "校验位"),
         (["person", "show", "--id-number", "12345"], "18位"),
-        (["check", "--id-number", "11010519491231002X", "--service", "办护照"], "服务事项目录中没有"),
-        (["household", "add", "--origin-village", "甲村", "--community", "乙社区", "--moved-in", "2020-13-01"], "不是有效日期"),
+        (
+            ["check", "--id-number", "11010519491231002X", "--service", "办护照"],
+            "服务事项目录中没有",
+        ),
+        (
+            [
+                "household",
+                "add",
+                "--origin-village",
+                "甲村",
+                "--community",
+                "乙社区",
+                "--moved-in",
+                "2020-13-01",
+            ],
+            "不是有效日期",
+        ),
         (["permit", "replace", "--id-number", "11010519491231002X", "--reason", "stolen"], "lost"),
         (["request", "show", "NOPE-1"], "没有受理编号"),
         (["request", "list", "--status", "done"], "状态"),
@@ -135,12 +253,16 @@ def test_errors_with_json_are_json_too(cli) -> None:  # type: ignore[no-untyped-
 
 
 def test_commands_refuse_an_uninitialised_database(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    result = CliRunner().invoke(app, ["--db", f"sqlite:///{tmp_path / 'new.db'}", "request", "list"])
+    result = CliRunner().invoke(
+        app, ["--db", f"sqlite:///{tmp_path / 'new.db'}", "request", "list"]
+    )
     assert result.exit_code == 1 and "ziyang-counter init" in result.stderr
 
 
 def test_unreachable_postgres_is_a_clear_error() -> None:
-    result = CliRunner().invoke(app, ["--db", "postgresql://nobody@127.0.0.1:1/none", "request", "list"])
+    result = CliRunner().invoke(
+        app, ["--db", "postgresql://nobody@127.0.0.1:1/none", "request", "list"]
+    )
     assert result.exit_code == 1
     assert "无法连接数据库" in result.stderr and "Traceback" not in result.output
 
@@ -149,7 +271,10 @@ def test_catalog_list_and_show(cli) -> None:  # type: ignore[no-untyped-def]
     services = as_json(cli("catalog", "list", "--json"))["services"]
     assert len(services) == 45
     shown = as_json(cli("catalog", "show", "选民登记", "--json"))["service"]
-    assert shown["code"] == "H13" and "在本社区连续居住满1年（以居住证记载为准）" in shown["conditions"]
+    assert (
+        shown["code"] == "H13"
+        and "在本社区连续居住满1年（以居住证记载为准）" in shown["conditions"]
+    )
     assert "1. 居民身份证 1份（公安机关）" in cli("catalog", "show", "h13").stdout
 
 
@@ -165,7 +290,11 @@ def test_demo_twice_neither_fails_nor_duplicates(tmp_path) -> None:  # type: ign
     for key in ("households", "persons", "permits", "requests"):
         assert a[key] == b[key] > 0, key
     assert a["households"] == 30
-    listing = json.loads(runner.invoke(app, ["--db", url, "request", "list", "--date", a["latest_day"], "--json"]).stdout)
+    listing = json.loads(
+        runner.invoke(
+            app, ["--db", url, "request", "list", "--date", a["latest_day"], "--json"]
+        ).stdout
+    )
     assert listing["count"] > 0
 
 

@@ -9,7 +9,18 @@ import sys
 import pytest
 
 
-@pytest.mark.parametrize("module", ["forms.scope", "forms.catalogue", "db.requests", "db.permits", "db.demo", "printouts", "ziyang_counter"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "forms.scope",
+        "forms.catalogue",
+        "db.requests",
+        "db.permits",
+        "db.demo",
+        "printouts",
+        "ziyang_counter",
+    ],
+)
 def test_no_textual_below_the_desk(module: str) -> None:
     code = f"import sys, {module}; print(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
