@@ -99,6 +99,8 @@ class Session:
     db_url: str | None
     catalog_path: str | None
     staff_code: str | None
+    community: str | None = None
+    counter_no: int | None = None
     _opened: bool = field(default=False)
 
     def open(self, *, ready: bool = True) -> None:
@@ -120,7 +122,7 @@ class Session:
         from db.setup import load_desk
 
         self.open()
-        return load_desk(self.staff_code, community)
+        return load_desk(self.staff_code, community or self.community, self.counter_no)
 
 
 def session(ctx: typer.Context) -> Session:
@@ -227,9 +229,31 @@ def main_callback(
         str | None,
         typer.Option("--staff", envvar="ZIYANG_STAFF", help="工作人员编号 / staff code"),
     ] = None,
+    desk_community: Annotated[
+        str | None,
+        typer.Option(
+            "--desk-community",
+            envvar="ZIYANG_COMMUNITY",
+            help="本机窗口所在社区（共用数据库时每台窗口机设置）/ this machine's community",
+        ),
+    ] = None,
+    desk_counter: Annotated[
+        int | None,
+        typer.Option(
+            "--desk-counter",
+            envvar="ZIYANG_COUNTER",
+            help="本机窗口号（共用数据库时每台窗口机设置）/ this machine's counter number",
+        ),
+    ] = None,
 ) -> None:
     """紫阳县搬迁群众社区服务窗口 / Ziyang relocation service counter."""
-    ctx.obj = Session(db_url=db, catalog_path=catalog, staff_code=staff)
+    ctx.obj = Session(
+        db_url=db,
+        catalog_path=catalog,
+        staff_code=staff,
+        community=desk_community,
+        counter_no=desk_counter,
+    )
     if ctx.invoked_subcommand is None:
         typer.echo(desk_guide(db))
 
@@ -653,16 +677,14 @@ def check_cmd(
 ) -> None:
     """办理前核验：本窗口办理、代收转办、转迁出村或不予办理，及全部缺少材料 / scope check."""
     from db.requests import check
-    from db.setup import get_setting
 
     s = session(ctx)
-    s.open()
     today = today_from(date)
     decision = check(
         id_number=id_number,
         service=service,
         catalogue=s.catalogue(),
-        community=at or get_setting("community") or "",
+        community=s.desk(at).community,
         today=today,
         provided=provided or [],
     )

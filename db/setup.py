@@ -121,9 +121,21 @@ def ensure_ready() -> None:
         )
 
 
-def load_desk(staff_code: str | None = None, community: str | None = None) -> Desk:
-    """The desk from stored settings; `community` overrides it (checks for another hall)."""
+def load_desk(
+    staff_code: str | None = None,
+    community: str | None = None,
+    counter_no: int | None = None,
+) -> Desk:
+    """This counter: the stored defaults, or the machine's own community and counter number.
+
+    On a database shared by a hall or a county, each counter machine names itself (the CLI's
+    ZIYANG_COMMUNITY / ZIYANG_COUNTER); the stored settings are only the single-counter default.
+    """
     ensure_ready()
+    if counter_no is not None and not 1 <= counter_no <= 99:
+        raise CounterError("窗口号应在1至99之间", "counter number must be between 1 and 99")
+    if community is not None:
+        community = check_place(community, "本窗口社区", "counter community")
     if staff_code:
         staff = Staff.get_or_none((Staff.code == staff_code) & (Staff.active == True))  # noqa: E712
         if staff is None:
@@ -134,10 +146,14 @@ def load_desk(staff_code: str | None = None, community: str | None = None) -> De
     else:
         staff = Staff.select().where(Staff.active == True).order_by(Staff.id).first()  # noqa: E712
     stored = get_setting("community") or DEFAULT_COMMUNITY
+    if community and community != stored:
+        office_code = office_code_for(community)
+    else:
+        office_code = get_setting("office_code") or office_code_for(stored)
     return Desk(
         community=community or stored,
-        counter_no=int(get_setting("counter_no", "1") or 1),
-        office_code=get_setting("office_code") or office_code_for(stored),
+        counter_no=counter_no or int(get_setting("counter_no", "1") or 1),
+        office_code=office_code,
         staff_id=staff.id,
         staff_code=staff.code,
         staff_name=staff.name,

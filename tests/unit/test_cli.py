@@ -304,3 +304,45 @@ def test_the_installed_console_script_runs() -> None:
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert json.loads(result.stdout)["service"]["fee_yuan"] == 20
+
+
+def test_counters_sharing_a_database_name_themselves(cli, make_id: IdMaker) -> None:  # type: ignore[no-untyped-def]
+    """On one shared database, each machine says which counter it is; numbers never collide."""
+    cli("init", "--community", HOME, "--counter", "1")
+    _, head = register(cli, make_id)
+    cli("permit", "issue", "--id-number", head, "--date", DAY)
+    first = as_json(
+        cli(
+            "--desk-counter",
+            "2",
+            "request",
+            "open",
+            "--id-number",
+            head,
+            "--service",
+            "H08",
+            "--date",
+            DAY,
+            "--json",
+        )
+    )
+    other = as_json(
+        cli(
+            "--desk-community",
+            "城关镇新城社区",
+            "request",
+            "open",
+            "--id-number",
+            head,
+            "--service",
+            "H08",
+            "--date",
+            DAY,
+            "--json",
+        )
+    )
+    assert first["ticket"] == "SXSQ02-2026-000001" and first["decision"] == "handle"
+    assert other["ticket"].startswith("XCSQ01-2026-") and other["decision"] == "refuse"
+    assert "蒿坪镇双星社区服务大厅" in other["remedy"]
+    stored = as_json(cli("init", "--json"))
+    assert stored["community"] == HOME and stored["counter"] == 1
