@@ -478,13 +478,13 @@ def person_add(
 def person_show(
     ctx: typer.Context, id_number: IdOpt, date: DateOpt = None, as_json: JsonOpt = False
 ) -> None:
-    """查看搬迁群众及其居住证 / show a person and their permit."""
-    from db.people import find_person
+    """查看搬迁群众及其居住证（查看记录留痕）/ show a person; the look is logged."""
+    from db.people import show_person
     from db.views import person_view
 
-    session(ctx).open()
+    s = session(ctx)
     today = today_from(date)
-    view = person_view(find_person(id_number, today), today)
+    view = person_view(show_person(id_number, s.desk(), today), today)
     hh = view["household"]
     permit = view["permit"]
     lines = [

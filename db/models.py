@@ -179,6 +179,19 @@ class PermitEvent(BaseModel):
     note = peewee.TextField(default="")
 
 
+class AccessLog(BaseModel):
+    """Who looked at a person's full, unmasked data, and when (confidentiality rule)."""
+
+    id = peewee.AutoField()
+    person_id: int
+    staff_id: int
+    person = peewee.ForeignKeyField(Person, backref="accesses", on_delete="RESTRICT")
+    staff = peewee.ForeignKeyField(Staff)
+    counter_code = peewee.CharField(max_length=16)
+    at = peewee.DateTimeField()
+    what = peewee.CharField(max_length=40)
+
+
 MODELS: list[type[BaseModel]] = [
     SchemaVersion,
     Setting,
@@ -190,4 +203,5 @@ MODELS: list[type[BaseModel]] = [
     Request,
     RequestEvent,
     PermitEvent,
+    AccessLog,
 ]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from db.connection import db
-from db.models import Household, Person
-from db.setup import ensure_ready, get_setting, initials_of, next_serial
+from db.models import AccessLog, Household, Person
+from db.setup import Desk, ensure_ready, get_setting, initials_of, next_serial, stamp
 from forms import people as checks
 from forms.citizen_id import mask_id, parse_citizen_id
 from forms.errors import CounterError
@@ -115,6 +115,20 @@ def find_person(id_number: str, today: dt.date | None = None) -> Person:
         raise CounterError(
             f"未找到身份证号为 {mask_id(cid.number)} 的搬迁群众，请先登记（person add）",
             f"no person with citizen ID {mask_id(cid.number)}; register them first (person add)",
+        )
+    return person
+
+
+def show_person(id_number: str, desk: Desk, today: dt.date, what: str = "查看个人信息") -> Person:
+    """Find a person for a full, unmasked view, and record who looked."""
+    person = find_person(id_number, today)
+    with db.atomic():
+        AccessLog.create(
+            person=person,
+            staff=desk.staff_id,
+            counter_code=desk.counter_code,
+            at=stamp(today),
+            what=what,
         )
     return person
 

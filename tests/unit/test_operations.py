@@ -530,3 +530,14 @@ def test_counters_opening_at_the_same_moment_get_unique_gap_free_tickets(
     serials = sorted(int(t.rsplit("-", 1)[1]) for t in tickets)
     assert serials == list(range(2, 42))  # 000001 was the permit's own request
     assert Request.select().count() == 41
+
+
+def test_looking_at_full_personal_data_is_recorded(family: dict[str, str], desk: Desk) -> None:
+    from db.models import AccessLog
+    from db.people import show_person
+
+    person = show_person(family["spouse"], desk, TODAY)
+    log = list(AccessLog.select())
+    assert [(a.person_id, a.staff_id, a.counter_code) for a in log] == [
+        (person.id, desk.staff_id, "SXSQ01")
+    ]
