@@ -84,12 +84,14 @@ permit_app = typer.Typer(help="居住证 / residence permits", no_args_is_help=T
 request_app = typer.Typer(help="办件 / service requests", no_args_is_help=True)
 catalog_app = typer.Typer(help="服务事项目录 / service catalogue", no_args_is_help=True)
 staff_app = typer.Typer(help="工作人员 / staff", no_args_is_help=True)
+print_app = typer.Typer(help="打印（PDF 或打印机）/ printouts", no_args_is_help=True)
 app.add_typer(household_app, name="household")
 app.add_typer(person_app, name="person")
 app.add_typer(permit_app, name="permit")
 app.add_typer(request_app, name="request")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(staff_app, name="staff")
+app.add_typer(print_app, name="print")
 
 
 @dataclass
@@ -296,6 +298,9 @@ def init_cmd(
     office_code: Annotated[
         str | None, typer.Option("--office-code", help="受理编号前缀 / ticket prefix")
     ] = None,
+    phone: Annotated[
+        str | None, typer.Option("--phone", help="咨询电话（印在回执和告知单上）/ hall phone")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """初始化或升级数据库并设置本窗口（可重复运行）/ create or upgrade the database."""
@@ -303,7 +308,7 @@ def init_cmd(
 
     s = session(ctx)
     s.open(ready=False)
-    result = init_counter(community, counter, office_code)
+    result = init_counter(community, counter, office_code, phone)
     emit(
         as_json,
         result,
@@ -980,6 +985,240 @@ def staff_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         for s in Staff.select().order_by(Staff.code)
     ]
     emit(as_json, {"staff": rows}, [f"{r['code']} {r['name']} {r['role']}" for r in rows])
+
+
+# ──────────────────────────────── printouts ────────────────────────────────
+
+OutOpt = Annotated[str | None, typer.Option("--out", help="PDF 文件路径 / PDF path")]
+PrinterOpt = Annotated[
+    str | None, typer.Option("--printer", help="直接发送到该打印机 / send to this printer")
+]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="有生僻字无法显示时仍然送打 / print despite missing glyphs")
+]
+
+
+def deliver(
+    render: Callable[[str], Any],
+    filename: str,
+    out: str | None,
+    printer: str | None,
+    force: bool,
+    as_json: bool,
+    what: str,
+) -> None:
+    """Write the PDF (whole, never half), warn first, then print if asked."""
+    from pathlib import Path
+
+    from db.printdata import output_dir
+    from printouts.printer import send_to_printer
+
+    path = str(Path(out).expanduser()) if out else str(Path(output_dir()) / filename)
+    result = render(path)
+    for warning in result.warnings:
+        typer.echo(f"警告 / Warning: {warning}", err=True)
+    printed = None
+    if printer:
+        if result.missing_glyphs and not force:
+            raise CounterError(
+                f"有生僻字无法显示，未送打印机；PDF 已保存：{path}。核对后可加 --force 打印",
+                f"some characters have no font; not sent to the printer (PDF at {path}); "
+                "use --force to print anyway",
+            )
+        send_to_printer(path, printer)
+        printed = printer
+    emit(
+        as_json,
+        {
+            "path": path,
+            "pages": result.pages,
+            "warnings": result.warnings,
+            "missing_glyphs": result.missing_glyphs,
+            "printer": printed,
+        },
+        f"{what}：{path}（{result.pages}页）" + (f"，已发送到打印机 {printed}" if printed else ""),
+    )
+
+
+@print_app.command("receipt")
+@guarded
+def print_receipt(
+    ctx: typer.Context,
+    ticket: Annotated[str, typer.Argument(help="受理编号 / ticket")],
+    size: Annotated[str, typer.Option("--size", help="80mm（小票）| a4")] = "80mm",
+    out: OutOpt = None,
+    printer: PrinterOpt = None,
+    force: ForceOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """受理回执 / acceptance receipt."""
+    from db.printdata import receipt_data
+    from printouts.receipt import SIZES, render_receipt
+
+    size = size.lower()
+    if size not in SIZES:
+        raise CounterError(
+            f"回执尺寸应为 80mm 或 a4：{size}", f"receipt size must be 80mm or a4, got {size}"
+        )
+    data = receipt_data(ticket, session(ctx).desk())
+    deliver(
+        lambda path: render_receipt(data, path, size=size),
+        f"receipt-{data.ticket}-{size}.pdf", out, printer, force, as_json, "受理回执",
+    )  # fmt: skip
+
+
+@print_app.command("notice")
+@guarded
+def print_notice(
+    ctx: typer.Context,
+    ticket: Annotated[str | None, typer.Argument(help="受理编号 / ticket")] = None,
+    service: Annotated[
+        str | None, typer.Option("--service", help="空白告知单：事项名称或代码 / blank checklist")
+    ] = None,
+    date: DateOpt = None,
+    out: OutOpt = None,
+    printer: PrinterOpt = None,
+    force: ForceOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """一次性告知单（按办件，或 --service 打印空白清单）/ one-time notification slip."""
+    from db.printdata import notice_for_request, notice_for_service
+    from printouts.notice import render_notice
+
+    if bool(ticket) == bool(service):
+        raise CounterError(
+            "请给出受理编号，或用 --service 指定事项（二选一）",
+            "give either a ticket or --service, not both",
+        )
+    s = session(ctx)
+    today = today_from(date)
+    catalogue = s.catalogue()
+    if ticket:
+        data = notice_for_request(ticket, catalogue, s.desk(), today)
+        name = f"notice-{data.ticket}.pdf"
+    else:
+        data = notice_for_service(catalogue.find(service or ""), s.desk(), today)
+        name = f"notice-{data.service_code}.pdf"
+    deliver(
+        lambda path: render_notice(data, path), name, out, printer, force, as_json, "一次性告知单"
+    )
+
+
+@print_app.command("transfer")
+@guarded
+def print_transfer(
+    ctx: typer.Context,
+    ticket: Annotated[str, typer.Argument(help="受理编号 / ticket")],
+    date: DateOpt = None,
+    out: OutOpt = None,
+    printer: PrinterOpt = None,
+    force: ForceOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """转办单（转迁出村或县级部门）/ transfer slip."""
+    from db.printdata import transfer_data
+    from printouts.transfer import render_transfer
+
+    data = transfer_data(ticket, session(ctx).desk(), today_from(date))
+    deliver(
+        lambda path: render_transfer(data, path),
+        f"transfer-{data.ticket}.pdf", out, printer, force, as_json, "转办单",
+    )  # fmt: skip
+
+
+@print_app.command("permit")
+@guarded
+def print_permit(
+    ctx: typer.Context,
+    id_number: Annotated[str, typer.Argument(help="公民身份号码 / citizen ID")],
+    date: DateOpt = None,
+    out: OutOpt = None,
+    printer: PrinterOpt = None,
+    force: ForceOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """居住证卡（正反面，A4 裁切）/ permit card."""
+    from db.people import show_person
+    from db.printdata import permit_card_data
+    from printouts.permit_card import render_permit_card
+
+    s = session(ctx)
+    today = today_from(date)
+    show_person(id_number, s.desk(), today, "打印居住证")  # the card shows the full ID: log it
+    data = permit_card_data(id_number, s.catalogue(), today)
+    deliver(
+        lambda path: render_permit_card(data, path),
+        f"permit-{data.number}.pdf", out, printer, force, as_json, "居住证",
+    )  # fmt: skip
+
+
+@print_app.command("daily-log")
+@guarded
+def print_daily_log(
+    ctx: typer.Context,
+    date: Annotated[str | None, typer.Option("--date", help="日期，默认今天 / day")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="起始日期 / first day")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="截止日期 / last day")] = None,
+    out: OutOpt = None,
+    printer: PrinterOpt = None,
+    force: ForceOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """每日台账（A4 横向）/ daily log."""
+    from db.printdata import daily_log_data
+    from forms.people import parse_date
+    from printouts.daily_log import render_daily_log
+
+    if date and (date_from or date_to):
+        raise CounterError(
+            "--date 与 --from/--to 不能同时使用", "use --date or --from/--to, not both"
+        )
+    today = dt.date.today()
+    if date_from or date_to:
+        first = parse_date(date_from, "起始日期（--from）", default=today)
+        last = parse_date(date_to, "截止日期（--to）", default=today)
+    else:
+        first = last = parse_date(date, "日期（--date）", default=today)
+    data = daily_log_data(first, last, session(ctx).desk(), today)
+    name = (
+        f"daily-log-{first.isoformat()}"
+        + (f"_{last.isoformat()}" if last != first else "")
+        + ".pdf"
+    )
+    deliver(
+        lambda path: render_daily_log(data, path), name, out, printer, force, as_json, "办件台账"
+    )
+
+
+@app.command("verify")
+@guarded
+def verify_cmd(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="回执上的验证码 / code on the receipt")],
+    as_json: JsonOpt = False,
+) -> None:
+    """核验回执验证码（只读）/ check a receipt's verification code (reads only)."""
+    from db.requests import verify
+
+    session(ctx).open()
+    found = verify(code)
+    if found is None:
+        emit(
+            as_json,
+            {"valid": False, "code": code},
+            "未找到：本数据库没有签发过该验证码的回执 / no receipt with this code was issued here",
+        )
+        raise typer.Exit(1)
+    emit(
+        as_json,
+        found,
+        [
+            f"有效：受理编号 {found['ticket']}，{found['service']['code']} {found['service']['name']}",  # type: ignore[index]
+            f"申请人 {found['applicant']['name']} {found['applicant']['id_number']}，"  # type: ignore[index]
+            f"{found['community']} 受理于 {found['opened_at']}，当前状态：{found['status_label']}",
+            f"Valid: ticket {found['ticket']}",
+        ],
+    )
 
 
 def main() -> None:

@@ -146,6 +146,7 @@ class Request(BaseModel):
     counter_code = peewee.CharField(max_length=16)
     staff = peewee.ForeignKeyField(Staff, backref="requests")
     permit = peewee.ForeignKeyField(Permit, null=True, backref="requests")
+    verify_code = peewee.CharField(max_length=16, index=True, default="")
     version = peewee.IntegerField(default=1)
 
 

@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from db.connection import db, is_postgres
 from db.models import Person, Request, RequestEvent
 from db.people import find_person, household_facts, person_facts
-from db.setup import Desk, ensure_ready, next_serial, stamp
+from db.setup import Desk, ensure_ready, get_setting, next_serial, stamp
 from db.views import current_permit
 from forms.catalogue import Catalogue, Document, Service
+from forms.citizen_id import mask_id
 from forms.errors import CounterError
 from forms.scope import Decision, PermitFacts, check_scope, resolve_documents
 from forms.status import (
@@ -24,6 +25,7 @@ from forms.status import (
     ensure_allowed,
     status_after_open,
 )
+from forms.verify import normalise_code, receipt_code
 from forms.workdays import add_working_days
 
 
@@ -99,8 +101,10 @@ def create_request(
         add_working_days(today, service.time_limit) if status in ("accepted", "referred") else None
     )
     serial = next_serial(f"ticket:{desk.counter_code}", today.year)
+    ticket = f"{desk.counter_code}-{today.year}-{serial:06d}"
+    opened_at = stamp(today)
     request = Request.create(
-        ticket=f"{desk.counter_code}-{today.year}-{serial:06d}",
+        ticket=ticket,
         person=person,
         service_code=service.code,
         service_name=service.name,
@@ -116,7 +120,8 @@ def create_request(
         documents_missing=[d.name for d in decision.missing],
         status=status,
         opened_on=today,
-        opened_at=stamp(today),
+        opened_at=opened_at,
+        verify_code=code_for(ticket, person.id_number, service.code, opened_at),
         promised_by=promised,
         closed_on=today if status == "refused" else None,
         community=desk.community,
@@ -129,6 +134,43 @@ def create_request(
     elif status == "referred":
         _record(request, "forwarded", desk, today, f"开具转办单，转{decision.handled_by}办理")
     return request
+
+
+def code_for(ticket: str, id_number: str, service_code: str, opened_at: dt.datetime) -> str:
+    secret = get_setting("secret") or ""
+    return receipt_code(secret, ticket, id_number, service_code, opened_at.isoformat(sep=" "))
+
+
+def verify(raw_code: str) -> dict[str, object] | None:
+    """Was a receipt with this code issued here, and what does it cover? Reads only."""
+    ensure_ready()
+    code = normalise_code(raw_code)
+    if code is None:
+        raise CounterError(
+            f"验证码格式不正确（应为12位，如 ABCD-EFGH-JKLM）：{raw_code}",
+            f"malformed verification code (12 characters, like ABCD-EFGH-JKLM): {raw_code}",
+        )
+    for request in Request.select().where(Request.verify_code == code):
+        person = request.person
+        # Recompute from the row: a code copied onto another ticket in the data does not pass.
+        if (
+            code_for(request.ticket, person.id_number, request.service_code, request.opened_at)
+            != code
+        ):
+            continue
+        return {
+            "valid": True,
+            "code": code,
+            "ticket": request.ticket,
+            "service": {"code": request.service_code, "name": request.service_name},
+            "applicant": {"name": person.name, "id_number": mask_id(person.id_number)},
+            "counter": request.counter_code,
+            "community": request.community,
+            "opened_at": request.opened_at.isoformat(sep=" "),
+            "status": request.status,
+            "status_label": STATUS_LABELS[request.status],
+        }
+    return None
 
 
 def open_request(

@@ -14,7 +14,7 @@ from db import migrations
 from db.connection import db
 from db.models import Sequence, Setting, Staff
 from forms.errors import CounterError
-from forms.people import check_place
+from forms.people import check_phone, check_place
 
 DEFAULT_COMMUNITY = "城关镇新城社区"
 DEFAULT_OFFICER = ("001", "值班窗口人员")
@@ -37,7 +37,12 @@ class Desk:
 
     @property
     def counter_label(self) -> str:
-        return f"{self.community}服务大厅{self.counter_no}号窗口"
+        return counter_label(self.community, self.counter_no)
+
+
+def counter_label(community: str, number: int) -> str:
+    """How a counter is named on screen and paper: 蒿坪镇双星社区服务大厅1号窗口."""
+    return f"{community}服务大厅{number}号窗口"
 
 
 def office_code_for(community: str) -> str:
@@ -72,6 +77,7 @@ def init_counter(
     community: str | None = None,
     counter_no: int | None = None,
     office_code: str | None = None,
+    phone: str | None = None,
 ) -> dict[str, object]:
     """Create or upgrade the schema and record this counter's settings. Safe to repeat.
 
@@ -99,6 +105,8 @@ def init_counter(
         _set("community", final_community)
         _set("counter_no", str(final_counter))
         _set("office_code", code)
+        if phone is not None:
+            _set("phone", check_phone(phone))
         if get_setting("secret") is None:
             _set("secret", secrets.token_hex(32))
         if not Staff.select().exists():
@@ -107,6 +115,7 @@ def init_counter(
         "community": final_community,
         "counter": final_counter,
         "office_code": code,
+        "phone": get_setting("phone") or "",
         "schema": applied or ["(up to date)"],
     }
 

@@ -22,7 +22,7 @@ ETHNICITIES = (
 )  # fmt: skip
 
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
-_NAME = re.compile(r"^[\u3400-\u9fff\U00020000-\U0003134f·]{2,20}$")
+_NAME = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff\U00020000-\U000323af·]{2,20}$")
 
 
 def check_name(raw: str) -> str:

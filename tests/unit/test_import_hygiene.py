@@ -27,8 +27,14 @@ def test_no_textual_below_the_desk(module: str) -> None:
     assert out.stdout.strip() == "False"
 
 
-@pytest.mark.parametrize("module", ["forms.scope", "forms.catalogue", "forms.citizen_id"])
-def test_forms_know_no_database(module: str) -> None:
+@pytest.mark.parametrize(
+    "module",
+    [
+        "forms.scope", "forms.catalogue", "forms.citizen_id", "printouts.receipt",
+        "printouts.notice", "printouts.transfer", "printouts.permit_card", "printouts.daily_log",
+    ],
+)  # fmt: skip
+def test_forms_and_printouts_know_no_database(module: str) -> None:
     code = f"import sys, {module}; print('peewee' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

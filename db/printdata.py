@@ -1,0 +1,234 @@
+"""Rows turned into the plain data that `printouts/` renders. IDs are masked here for every
+paper others may see; only the permit card gets the full number."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from db.connection import data_dir
+from db.models import Household, PermitEvent, Person, Request, Staff
+from db.permits import show_permit
+from db.requests import get_request
+from db.setup import Desk, counter_label, ensure_ready, get_setting
+from db.views import address_of, is_overdue
+from forms import permits as rules
+from forms.catalogue import Catalogue, Service
+from forms.citizen_id import mask_id
+from forms.errors import CounterError
+from forms.status import DECISION_LABELS, OPEN_STATUSES, STATUS_LABELS
+from printouts.data import (
+    Applicant,
+    DailyLogData,
+    DocumentLine,
+    EndorsementLine,
+    LogRow,
+    NoticeData,
+    Office,
+    PermitCardData,
+    ReceiptData,
+    TransferData,
+)
+
+
+def office_for(desk: Desk) -> Office:
+    return Office(
+        community=desk.community,
+        counter_label=desk.counter_label,
+        phone=get_setting("phone") or "",
+        county=get_setting("county_short", "紫阳县") or "紫阳县",
+    )
+
+
+def output_dir() -> str:
+    return get_setting("output_dir") or str(data_dir() / "printouts")
+
+
+def applicant_of(person: Person) -> Applicant:
+    household = person.household
+    return Applicant(
+        name=person.name,
+        masked_id=mask_id(person.id_number),
+        address=address_of(household),
+        phone=person.phone or household.phone,
+    )
+
+
+def receipt_data(ticket: str, desk: Desk) -> ReceiptData:
+    request = get_request(ticket)
+    return ReceiptData(
+        office=Office(
+            community=request.community,
+            counter_label=counter_label(request.community, int(request.counter_code[-2:])),
+            phone=office_for(desk).phone,
+        ),
+        ticket=request.ticket,
+        service_code=request.service_code,
+        service_name=request.service_name,
+        applicant=applicant_of(request.person),
+        officer=request.staff.name,
+        received_at=request.opened_at,
+        status_label=STATUS_LABELS[request.status],
+        promised_by=request.promised_by,
+        time_limit=request.time_limit,
+        received=list(request.documents_received),
+        missing=list(request.documents_missing),
+        verify_code=request.verify_code,
+        handled_by=request.handled_by or "",
+    )
+
+
+def _where(service: Service, desk: Desk, village: str = "") -> str:
+    if service.side == "origin":
+        return (
+            f"迁出村{village}村民委员会（凭本窗口转办单办理）"
+            if village
+            else "迁出村村民委员会（凭本窗口转办单办理）"
+        )
+    if service.side == "forward":
+        return f"{desk.counter_label}（代收后转{service.department}办理）"
+    return desk.counter_label
+
+
+def notice_for_service(service: Service, desk: Desk, today: dt.date) -> NoticeData:
+    """The blank checklist a resident may ask for before applying."""
+    return NoticeData(
+        office=office_for(desk),
+        service_code=service.code,
+        service_name=service.name,
+        side_label=service.side_label,
+        basis=service.basis,
+        conditions=service.conditions.describe(),
+        documents=[DocumentLine(d.name, d.copies, d.issuer, d.note) for d in service.documents],
+        time_limit=service.time_limit,
+        where=_where(service, desk),
+        fee_yuan=service.fee_yuan,
+        printed_on=today,
+    )
+
+
+def notice_for_request(ticket: str, catalogue: Catalogue, desk: Desk, today: dt.date) -> NoticeData:
+    request = get_request(ticket)
+    service = catalogue.find(request.service_code)
+    received = set(request.documents_received)
+    lines = [
+        DocumentLine(
+            d["name"],
+            d["copies"],
+            d["issuer"],
+            d.get("note", ""),
+            "received" if d["name"] in received else "missing",
+        )
+        for d in request.documents_required
+    ]
+    return NoticeData(
+        office=office_for(desk),
+        service_code=request.service_code,
+        service_name=request.service_name,
+        side_label=service.side_label,
+        basis=service.basis,
+        conditions=service.conditions.describe(),
+        documents=lines,
+        time_limit=request.time_limit,
+        where=_where(service, desk, request.person.household.origin_village),
+        fee_yuan=service.fee_yuan,
+        ticket=request.ticket,
+        applicant=applicant_of(request.person),
+        printed_on=today,
+    )
+
+
+def transfer_data(ticket: str, desk: Desk, today: dt.date) -> TransferData:
+    request = get_request(ticket)
+    if request.decision not in ("refer_origin", "forward_department"):
+        raise CounterError(
+            f"{request.ticket}（{request.service_name}）不是转办事项，无需转办单",
+            f"{request.ticket} is neither referred nor forwarded; no transfer slip",
+        )
+    return TransferData(
+        office=office_for(desk),
+        ticket=request.ticket,
+        to=request.handled_by or "",
+        kind="village" if request.decision == "refer_origin" else "department",
+        service_code=request.service_code,
+        service_name=request.service_name,
+        applicant=applicant_of(request.person),
+        reasons=[r["text"] for r in request.reasons if r["rule"] != "MATERIALS-MISSING"],
+        handed_over=list(request.documents_received),
+        to_bring=list(request.documents_missing),
+        deadline=request.promised_by,
+        officer=request.staff.name,
+        issued_on=today,
+    )
+
+
+def permit_card_data(id_number: str, catalogue: Catalogue, today: dt.date) -> PermitCardData:
+    permit, _ = show_permit(id_number, today)
+    person = permit.person
+    status = rules.effective_status(permit.status, permit.valid_until, today)
+    events = permit.events.where(PermitEvent.kind == "endorsed").order_by(
+        PermitEvent.on, PermitEvent.id
+    )
+    return PermitCardData(
+        number=permit.number,
+        name=person.name,
+        sex=person.sex,
+        ethnicity=person.ethnicity,
+        birth_date=person.birth_date,
+        id_number=person.id_number,
+        hukou_address=person.hukou_address,
+        residence_address=address_of(person.household),
+        authority=catalogue.permit_authority,
+        issued_on=permit.issued_on,
+        valid_until=permit.valid_until,
+        status_label=rules.STATUS_LABELS[status],
+        endorsements=[
+            EndorsementLine(e.on, e.valid_until, "逾期签注" if "逾期" in e.note else "")
+            for e in events
+        ],
+        replaces=permit.replaces.number if permit.replaces is not None else "",
+    )
+
+
+def _log_row(request: Request, today: dt.date) -> LogRow:
+    person = request.person
+    return LogRow(
+        at=request.opened_at,
+        ticket=request.ticket,
+        service=request.service_name,
+        person=person.name,
+        masked_id=mask_id(person.id_number),
+        decision=DECISION_LABELS[request.decision],
+        status=STATUS_LABELS[request.status],
+        officer=request.staff.name,
+        promised_by=request.promised_by,
+        overdue=is_overdue(request, today),
+    )
+
+
+def daily_log_data(first: dt.date, last: dt.date, desk: Desk, today: dt.date) -> DailyLogData:
+    """One query for the period (persons and staff joined in), one for what is still open."""
+    ensure_ready()
+    if last < first:
+        raise CounterError("截止日期早于起始日期", "the range ends before it starts")
+    if (last - first).days > 366:
+        raise CounterError("台账期间最长一年", "a log covers at most one year")
+
+    def joined():  # type: ignore[no-untyped-def]
+        return (
+            Request.select(Request, Person, Household, Staff)
+            .join(Person)
+            .join(Household)
+            .switch(Request)
+            .join(Staff)
+            .order_by(Request.opened_at, Request.id)
+        )
+
+    period = joined().where(Request.opened_on.between(first, last))
+    still_open = joined().where(Request.status.in_(OPEN_STATUSES) & (Request.opened_on <= last))
+    return DailyLogData(
+        office=office_for(desk),
+        first_day=first,
+        last_day=last,
+        rows=[_log_row(r, today) for r in period],
+        open_items=[_log_row(r, today) for r in still_open],
+    )

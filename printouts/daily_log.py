@@ -1,0 +1,142 @@
+"""每日台账 daily log for supervisors (A4 landscape): every request of a day or range, totals
+by service, decision and officer, and the open, pending-materials and overdue items.
+
+Page numbers read "第 x 页 共 y 页" and the table header repeats on every page, so a busy day
+of 500 requests stays readable when printed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import BinaryIO
+
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer
+
+from printouts.data import DailyLogData, LogRow
+from printouts.fonts import FontSet
+from printouts.layout import PrintResult, Sheet, Target, numbered_canvas, write
+
+PAGE = landscape(A4)
+
+
+def totals(rows: list[LogRow]) -> dict[str, Counter[str]]:
+    """The three tallies printed at the end, also used by tests and the desk."""
+    return {
+        "service": Counter(r.service for r in rows),
+        "decision": Counter(r.decision for r in rows),
+        "officer": Counter(r.officer for r in rows),
+        "status": Counter(r.status for r in rows),
+    }
+
+
+def _period(data: DailyLogData) -> str:
+    if data.first_day == data.last_day:
+        return data.first_day.isoformat()
+    return f"{data.first_day.isoformat()} 至 {data.last_day.isoformat()}"
+
+
+def _tally(sheet: Sheet, title: str, counter: Counter[str], width: float) -> list[Flowable]:
+    rows: list[list[object]] = [[title, "件数"]]
+    rows += [[key, str(n)] for key, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
+    rows.append(["合计", str(sum(counter.values()))])
+    return [sheet.grid(rows, [width - 20 * mm, 20 * mm])]
+
+
+def _items(sheet: Sheet, rows: list[LogRow], width: float) -> Flowable:
+    table: list[list[object]] = [["受理编号", "事项", "当事人", "状态", "承诺办结", "经办人"]]
+    for r in rows:
+        promised = r.promised_by.isoformat() if r.promised_by else "—"
+        table.append(
+            [
+                r.ticket,
+                r.service,
+                f"{r.person} {r.masked_id}",
+                r.status + ("（超期）" if r.overdue else ""),
+                promised,
+                r.officer,
+            ]
+        )
+    return sheet.grid(table, [40 * mm, 60 * mm, 62 * mm, 34 * mm, 26 * mm, width - 222 * mm])
+
+
+def render_daily_log(
+    data: DailyLogData, target: Target, *, fonts: FontSet | None = None
+) -> PrintResult:
+    sheet = Sheet(fonts, base=9)
+    width = PAGE[0] - 24 * mm
+    flow: list[Flowable] = [
+        sheet.p(f"{data.office.community}服务大厅　办件台账", "title"),
+        sheet.p(
+            f"期间：{_period(data)}　　共 {len(data.rows)} 件　　打印：{data.printed_at:%Y-%m-%d %H:%M}",
+            "subtitle",
+        ),
+        Spacer(1, 3 * mm),
+    ]
+    table: list[list[object]] = [
+        [
+            "序号",
+            "受理时间",
+            "受理编号",
+            "办理事项",
+            "当事人",
+            "身份证号",
+            "办理结论",
+            "状态",
+            "经办人",
+        ]
+    ]
+    for i, r in enumerate(data.rows, 1):
+        at = (
+            r.at.strftime("%m-%d %H:%M")
+            if data.first_day != data.last_day
+            else r.at.strftime("%H:%M")
+        )
+        table.append(
+            [
+                str(i),
+                at,
+                r.ticket,
+                r.service,
+                r.person,
+                r.masked_id,
+                r.decision,
+                r.status + ("（超期）" if r.overdue else ""),
+                r.officer,
+            ]
+        )
+    widths = [12 * mm, 22 * mm, 40 * mm, 58 * mm, 22 * mm, 36 * mm, 26 * mm, 28 * mm]
+    widths.append(width - sum(widths))
+    flow.append(sheet.grid(table, widths) if data.rows else sheet.p("本期间无办件。", "body"))
+
+    counts = totals(data.rows)
+    half = width / 2 - 4 * mm
+    flow += [sheet.p("按办理事项统计", "h"), *_tally(sheet, "办理事项", counts["service"], half)]
+    flow += [sheet.p("按办理结论统计", "h"), *_tally(sheet, "办理结论", counts["decision"], half)]
+    flow += [sheet.p("按经办人统计", "h"), *_tally(sheet, "经办人", counts["officer"], half)]
+
+    overdue = [r for r in data.open_items if r.overdue]
+    pending = [r for r in data.open_items if r.status == "待补正"]
+    others = [r for r in data.open_items if not r.overdue and r.status != "待补正"]
+    for title, rows in (
+        (f"已超期未办结（{len(overdue)}件）", overdue),
+        (f"待补正材料（{len(pending)}件）", pending),
+        (f"其他在办（{len(others)}件）", others),
+    ):
+        flow.append(sheet.p(title, "h"))
+        flow.append(_items(sheet, rows, width) if rows else sheet.p("无", "body"))
+    flow += [Spacer(1, 6 * mm), sheet.signatures(["制表人", "负责人审核"], width)]
+
+    def build(stream: BinaryIO) -> int:
+        doc = SimpleDocTemplate(
+            stream, pagesize=PAGE, leftMargin=12 * mm, rightMargin=12 * mm, topMargin=12 * mm,
+            bottomMargin=16 * mm, title=f"办件台账 {_period(data)}",
+        )  # fmt: skip
+        doc.build(
+            flow, canvasmaker=numbered_canvas(sheet.fonts.name, footer=data.office.counter_label)
+        )
+        return int(doc.page)
+
+    path, pages = write(target, build)
+    return sheet.result(path, pages)

@@ -1,0 +1,187 @@
+"""What every printout shares: styles in the CJK font, paragraphs that flag missing glyphs,
+signature lines, page numbers "第 x 页 共 y 页", and the result handed back to the caller."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas as pdfcanvas
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+
+from printouts.fonts import FontSet, load_fonts
+
+Target = str | Path | BinaryIO
+
+
+@dataclass
+class PrintResult:
+    """A written PDF: where, how many pages, and anything the officer must know first."""
+
+    path: str | None
+    pages: int
+    warnings: list[str] = field(default_factory=list)
+    missing_glyphs: list[str] = field(default_factory=list)
+
+
+class Sheet:
+    """Builds flowables in the document's fonts and remembers every character none can draw."""
+
+    def __init__(self, fonts: FontSet | None = None, base: float = 10.5) -> None:
+        self.fonts = fonts or load_fonts()
+        self.missing: dict[str, None] = {}
+        name = self.fonts.name
+        self.styles = {
+            "title": ParagraphStyle("title", fontName=name, fontSize=base + 6, leading=(base + 6) * 1.35, alignment=1, spaceAfter=2 * mm),
+            "subtitle": ParagraphStyle("subtitle", fontName=name, fontSize=base, leading=base * 1.4, alignment=1, textColor=colors.HexColor("#333333")),
+            "h": ParagraphStyle("h", fontName=name, fontSize=base + 1.5, leading=(base + 1.5) * 1.4, spaceBefore=2.5 * mm, spaceAfter=1 * mm),
+            "body": ParagraphStyle("body", fontName=name, fontSize=base, leading=base * 1.45, wordWrap="CJK"),
+            "small": ParagraphStyle("small", fontName=name, fontSize=base - 2, leading=(base - 2) * 1.4, wordWrap="CJK"),
+            "cell": ParagraphStyle("cell", fontName=name, fontSize=base - 1, leading=(base - 1) * 1.3, wordWrap="CJK"),
+            "center": ParagraphStyle("center", fontName=name, fontSize=base, leading=base * 1.4, alignment=1),
+            "right": ParagraphStyle("right", fontName=name, fontSize=base, leading=base * 1.4, alignment=2),
+        }  # fmt: skip
+
+    def p(self, text: object, style: str = "body") -> Paragraph:
+        value = "" if text is None else str(text)
+        for char in self.fonts.missing([value]):
+            self.missing[char] = None
+        return Paragraph(self.fonts.markup(value), self.styles[style])
+
+    def lines(self, items: list[str], style: str = "body", empty: str = "无") -> list[Paragraph]:
+        if not items:
+            return [self.p(empty, style)]
+        return [self.p(f"{i}. {item}", style) for i, item in enumerate(items, 1)]
+
+    def table(
+        self,
+        rows: list[list[Any]],
+        widths: list[float],
+        commands: list[tuple[Any, ...]],
+        **kwargs: Any,
+    ) -> Table:
+        """A table in our font: reportlab would otherwise reference an unembedded Helvetica."""
+        table = Table(rows, colWidths=widths, **kwargs)
+        table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), self.fonts.name), *commands]))
+        return table
+
+    def fields(self, rows: list[tuple[str, object]], widths: tuple[float, float]) -> Table:
+        """Label / value pairs in two columns."""
+        return self.table(
+            [[self.p(label, "cell"), self.p(value, "cell")] for label, value in rows],
+            list(widths),
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 1),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 1),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ],
+        )
+
+    def grid(
+        self,
+        rows: list[list[object]],
+        widths: list[float],
+        header_rows: int = 1,
+        style: str = "cell",
+    ) -> Table:
+        """A ruled table whose header repeats on every page."""
+        data = [[c if isinstance(c, Flowable) else self.p(c, style) for c in row] for row in rows]
+        return self.table(
+            data,
+            widths,
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+                ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#e8e8e8")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ],
+            repeatRows=header_rows,
+        )
+
+    def signatures(self, labels: list[str], width: float) -> Table:
+        cells = [self.p(f"{label}：____________", "body") for label in labels]
+        return self.table(
+            [cells], [width / len(labels)] * len(labels), [("TOPPADDING", (0, 0), (-1, -1), 4 * mm)]
+        )
+
+    def result(self, path: str | None, pages: int) -> PrintResult:
+        warnings = list(self.fonts.warnings)
+        missing = list(self.missing)
+        if missing:
+            codes = "、".join(f"{c}(U+{ord(c):04X})" for c in missing)
+            warnings.append(
+                f"以下生僻字没有可用字体，已在纸面标为 [U+编码]，请手写补正或安装含该字的字体（ZIYANG_FONTS）：{codes}"
+                " / characters without a font are tagged [U+code] on paper"
+            )
+        return PrintResult(path=path, pages=pages, warnings=warnings, missing_glyphs=missing)
+
+
+def font_canvas(font: str) -> type[pdfcanvas.Canvas]:
+    """A canvas whose initial font is ours, so no unembedded Helvetica is ever referenced."""
+
+    class FontCanvas(pdfcanvas.Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            if not kwargs.get("initialFontName"):  # doc templates pass None explicitly
+                kwargs["initialFontName"] = font
+            super().__init__(*args, **kwargs)
+
+    return FontCanvas
+
+
+def numbered_canvas(font: str, size: float = 8, *, footer: str = "") -> type[pdfcanvas.Canvas]:
+    """A canvas that writes "第 x 页 共 y 页" once the page count is known."""
+
+    class NumberedCanvas(font_canvas(font)):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, 1):
+                self.__dict__.update(state)
+                width, _ = self._pagesize
+                self.setFont(font, size)
+                self.drawCentredString(width / 2, 8 * mm, f"第 {number} 页 共 {total} 页")
+                if footer:
+                    self.drawRightString(width - 12 * mm, 8 * mm, footer)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def open_target(target: Target) -> tuple[BinaryIO, str | None, bool]:
+    """A binary stream for the PDF, its path if it is a file, and whether we must close it."""
+    if isinstance(target, str | Path):
+        path = Path(target)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return open(path, "wb"), str(path), True
+    return target, None, False
+
+
+def write(target: Target, build: Any) -> tuple[str | None, int]:
+    """Run `build(stream)` into a buffer, then write it out whole (never half a file)."""
+    buffer = io.BytesIO()
+    pages = build(buffer)
+    stream, path, close = open_target(target)
+    try:
+        stream.write(buffer.getvalue())
+    finally:
+        if close:
+            stream.close()
+    return path, pages
