@@ -53,7 +53,8 @@ def _flowables(sheet: Sheet, data: ReceiptData, width: float, qr_size: float) ->
         ("受理窗口", data.office.counter_label),
         ("经办人", data.officer),
         ("受理时间", data.received_at.strftime("%Y-%m-%d %H:%M")),
-        ("办理状态", data.status_label + (f"（{data.handled_by}）" if data.handled_by else "")),
+        ("办理状态", data.status_label),
+        *([("承办单位", data.handled_by)] if data.handled_by else []),
         ("承诺办结", promised_text(data)),
     ]
     flow: list[Flowable] = [
