@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from db.connection import db
+from db.connection import db, is_postgres
 from db.models import AccessLog, Household, Person
 from db.setup import Desk, ensure_ready, get_setting, initials_of, next_serial, stamp
 from forms import people as checks
@@ -117,6 +117,13 @@ def find_person(id_number: str, today: dt.date | None = None) -> Person:
             f"no person with citizen ID {mask_id(cid.number)}; register them first (person add)",
         )
     return person
+
+
+def lock_person(person: Person) -> None:
+    """Hold the person's row until commit (PostgreSQL), so two counters changing the same
+    person's permit queue instead of both writing. SQLite's write lock already serialises."""
+    if is_postgres():
+        Person.select(Person.id).where(Person.id == person.id).for_update().execute()
 
 
 def show_person(id_number: str, desk: Desk, today: dt.date, what: str = "查看个人信息") -> Person:

@@ -10,7 +10,7 @@ import datetime as dt
 
 from db.connection import db
 from db.models import Permit, PermitEvent, Person
-from db.people import find_person
+from db.people import find_person, lock_person
 from db.requests import attach_permit_request, decide, finish_permit_request
 from db.setup import Desk, next_serial, stamp
 from db.views import current_permit
@@ -53,6 +53,7 @@ def _new_number(catalogue: Catalogue, today: dt.date) -> str:
 def issue_permit(*, id_number: str, catalogue: Catalogue, desk: Desk, today: dt.date) -> Permit:
     person = find_person(id_number, today)
     with db.atomic():
+        lock_person(person)
         decision = _decided(person, "issue", catalogue, desk, today)
         request = attach_permit_request(person, decision, desk, today)
         previous = current_permit(person)
@@ -80,6 +81,7 @@ def issue_permit(*, id_number: str, catalogue: Catalogue, desk: Desk, today: dt.
 def endorse_permit(*, id_number: str, catalogue: Catalogue, desk: Desk, today: dt.date) -> Permit:
     person = find_person(id_number, today)
     with db.atomic():
+        lock_person(person)
         decision = _decided(person, "endorse", catalogue, desk, today)
         permit = current_permit(person)
         assert permit is not None  # the scope check refuses endorsement without a permit
@@ -108,6 +110,7 @@ def replace_permit(
         )
     person = find_person(id_number, today)
     with db.atomic():
+        lock_person(person)
         decision = _decided(person, "replace", catalogue, desk, today)
         old = current_permit(person)
         assert old is not None  # the scope check refuses replacement without a permit
@@ -148,6 +151,7 @@ def revoke_permit(*, id_number: str, reason: str, desk: Desk, today: dt.date) ->
         raise CounterError("注销居住证须写明原因（--reason）", "revoking a permit needs a reason")
     person = find_person(id_number, today)
     with db.atomic():
+        lock_person(person)
         permit = current_permit(person)
         if permit is None or permit.status != "valid":
             state = (

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from functools import lru_cache
 from types import ModuleType
 
 import peewee
@@ -18,6 +19,7 @@ from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 from db.models import MODELS, SchemaVersion
 
 
+@lru_cache(maxsize=1)
 def steps() -> list[tuple[str, ModuleType]]:
     names = sorted(
         m.name

@@ -541,3 +541,32 @@ def test_looking_at_full_personal_data_is_recorded(family: dict[str, str], desk:
     assert [(a.person_id, a.staff_id, a.counter_code) for a in log] == [
         (person.id, desk.staff_id, "SXSQ01")
     ]
+
+
+def test_two_counters_issuing_to_one_person_at_once_make_one_permit(
+    family: dict[str, str], catalogue: Catalogue, database: peewee.Database
+) -> None:
+    import threading
+
+    from db.connection import db
+
+    desk = load_desk()
+    outcomes: list[str] = []
+    start = threading.Barrier(2)
+
+    def counter() -> None:
+        with db.connection_context():
+            start.wait()
+            try:
+                issue(catalogue, desk, family["spouse"])
+                outcomes.append("issued")
+            except CounterError:
+                outcomes.append("refused")
+
+    threads = [threading.Thread(target=counter) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["issued", "refused"]
+    assert Permit.select().count() == 1
