@@ -793,19 +793,31 @@ def request_list(
     overdue: Annotated[
         bool, typer.Option("--overdue", help="所有日期中已超期的在办件 / overdue, any day")
     ] = False,
+    every_hall: Annotated[
+        bool,
+        typer.Option("--all-communities", help="包括共用数据库中其他社区的办件 / every hall"),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """按日期列出办件 / list requests of a day."""
+    """按日期列出本社区办件 / list this hall's requests of a day."""
     from db.requests import list_requests
     from db.views import request_view
     from forms.people import parse_date
 
-    session(ctx).open()
+    s = session(ctx)
+    s.open()
+    community = None if every_hall else s.desk().community
     today = dt.date.today()
     day = None if overdue and not date else today_from(date)
     until = parse_date(date_to, "截止日期（--to）") if date_to else None
     as_of = day if (overdue and day) else today
-    rows = list_requests(day=day, until=until, status=status, overdue_on=as_of if overdue else None)
+    rows = list_requests(
+        day=day,
+        until=until,
+        status=status,
+        overdue_on=as_of if overdue else None,
+        community=community,
+    )
     views = [request_view(r, as_of) for r in rows]
     lines = [
         f"{v['opened_at'][11:16]} {v['ticket']} {pad(v['service']['name'], 28)} {pad(v['person']['name'], 10)} "

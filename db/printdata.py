@@ -206,7 +206,8 @@ def _log_row(request: Request, today: dt.date) -> LogRow:
 
 
 def daily_log_data(first: dt.date, last: dt.date, desk: Desk, today: dt.date) -> DailyLogData:
-    """One query for the period (persons and staff joined in), one for what is still open."""
+    """This hall's requests: one query for the period (persons and staff joined in), one for
+    what is still open."""
     ensure_ready()
     if last < first:
         raise CounterError("截止日期早于起始日期", "the range ends before it starts")
@@ -223,8 +224,11 @@ def daily_log_data(first: dt.date, last: dt.date, desk: Desk, today: dt.date) ->
             .order_by(Request.opened_at, Request.id)
         )
 
-    period = joined().where(Request.opened_on.between(first, last))
-    still_open = joined().where(Request.status.in_(OPEN_STATUSES) & (Request.opened_on <= last))
+    hall = Request.community == desk.community
+    period = joined().where(hall & Request.opened_on.between(first, last))
+    still_open = joined().where(
+        hall & Request.status.in_(OPEN_STATUSES) & (Request.opened_on <= last)
+    )
     return DailyLogData(
         office=office_for(desk),
         first_day=first,

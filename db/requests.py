@@ -320,8 +320,9 @@ def list_requests(
     until: dt.date | None = None,
     status: str | None = None,
     overdue_on: dt.date | None = None,
+    community: str | None = None,
 ) -> list[Request]:
-    """Requests opened on a day (or a range), optionally by status or only the overdue ones."""
+    """Requests opened on a day (or a range), optionally by status, hall, or only overdue."""
     ensure_ready()
     if status is not None and status not in STATUS_LABELS:
         raise CounterError(
@@ -333,6 +334,8 @@ def list_requests(
         query = query.where(Request.opened_on.between(day, until or day))
     if status is not None:
         query = query.where(Request.status == status)
+    if community is not None:
+        query = query.where(Request.community == community)
     if overdue_on is not None:
         query = query.where(
             Request.status.in_(OPEN_STATUSES)

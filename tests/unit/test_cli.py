@@ -346,3 +346,14 @@ def test_counters_sharing_a_database_name_themselves(cli, make_id: IdMaker) -> N
     assert "蒿坪镇双星社区服务大厅" in other["remedy"]
     stored = as_json(cli("init", "--json"))
     assert stored["community"] == HOME and stored["counter"] == 1
+    # Each hall lists its own requests; a supervisor may ask for every hall.
+    home = as_json(cli("request", "list", "--date", DAY, "--json"))["requests"]
+    there = as_json(
+        cli("--desk-community", "城关镇新城社区", "request", "list", "--date", DAY, "--json")
+    )["requests"]
+    every = as_json(cli("request", "list", "--date", DAY, "--all-communities", "--json"))[
+        "requests"
+    ]
+    assert {r["community"] for r in home} == {HOME} and len(home) == 2
+    assert [r["ticket"] for r in there] == [other["ticket"]]
+    assert len(every) == 3

@@ -228,6 +228,21 @@ def test_daily_log_for_a_day_and_a_range(cli, desk_day: dict[str, str], tmp_path
         )
     )
     assert "共 3 件" in text_of(span["path"])  # the permit's own request of 2026-05-06 too
+    # Another hall's log on the same database shows none of this hall's requests.
+    other = js(
+        cli(
+            "--desk-community",
+            "城关镇新城社区",
+            "print",
+            "daily-log",
+            "--date",
+            DAY,
+            "--out",
+            str(tmp_path / "o.pdf"),
+            "--json",
+        )
+    )
+    assert desk_day["here"] not in text_of(other["path"]) and "共 0 件" in text_of(other["path"])
     mixed = cli("print", "daily-log", "--date", DAY, "--from", "2026-05-01", ok=False)
     assert mixed.exit_code == 1
 
