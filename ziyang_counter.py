@@ -756,7 +756,12 @@ def request_open(
         note=note,
     )
     view = request_view(request, today, with_events=True)
-    emit(as_json, view, [f"已登记 {request.ticket}", *request_lines(view)])
+    hints = [f"打印受理回执：ziyang-counter print receipt {request.ticket}"]
+    if view["missing_documents"]:
+        hints.append(f"材料不全，打印一次性告知单：ziyang-counter print notice {request.ticket}")
+    if view["decision"] in ("refer_origin", "forward_department"):
+        hints.append(f"打印转办单：ziyang-counter print transfer {request.ticket}")
+    emit(as_json, view, [f"已登记 {request.ticket}", *request_lines(view), *hints])
 
 
 @request_app.command("show")
