@@ -192,9 +192,14 @@ def open_request(
         return create_request(person, decision, desk, today, note)
 
 
-def get_request(ticket: str) -> Request:
+def get_request(ticket: str, *, lock: bool = False) -> Request:
+    """A request by ticket; `lock` (for a handling step) holds the row until commit on
+    PostgreSQL."""
     ensure_ready()
-    request = Request.get_or_none(Request.ticket == (ticket or "").strip().upper())
+    query = Request.select().where(Request.ticket == (ticket or "").strip().upper())
+    if lock and is_postgres():
+        query = query.for_update()
+    request = query.first()
     if request is None:
         raise CounterError(f"没有受理编号为 {ticket} 的事项", f"no request with ticket {ticket}")
     return request
@@ -218,18 +223,6 @@ def _save(request: Request, **changes: object) -> None:
         setattr(request, key, value)
 
 
-def _locked(ticket: str) -> Request:
-    """Read the request for a step; on PostgreSQL the row stays locked until commit."""
-    ensure_ready()
-    query = Request.select().where(Request.ticket == (ticket or "").strip().upper())
-    if is_postgres():
-        query = query.for_update()
-    request = query.first()
-    if request is None:
-        raise CounterError(f"没有受理编号为 {ticket} 的事项", f"no request with ticket {ticket}")
-    return request
-
-
 def supplement(
     ticket: str, provided: Sequence[str], desk: Desk, today: dt.date, note: str = ""
 ) -> Request:
@@ -237,7 +230,7 @@ def supplement(
     if not [p for p in provided if str(p).strip()]:
         raise CounterError("请用 --provided 写明补交的材料", "name the documents with --provided")
     with db.atomic():
-        request = _locked(ticket)
+        request = get_request(ticket, lock=True)
         ensure_allowed("supplement", request.status, request.ticket)
         required = [
             Document(name=d["name"], copies=d["copies"], issuer=d["issuer"], note=d.get("note", ""))
@@ -261,7 +254,7 @@ def supplement(
 def forward(ticket: str, desk: Desk, today: dt.date, note: str = "") -> Request:
     """Hand the collected materials over to the county department (代收转办)."""
     with db.atomic():
-        request = _locked(ticket)
+        request = get_request(ticket, lock=True)
         if request.decision != "forward_department":
             raise CounterError(
                 f"{request.ticket}（{request.service_name}）由本窗口办理或已转迁出村，不需转办",
@@ -278,7 +271,7 @@ def return_request(ticket: str, desk: Desk, today: dt.date, note: str) -> Reques
     if not note.strip():
         raise CounterError("退回须说明原因（--note）", "a return needs a reason (--note)")
     with db.atomic():
-        request = _locked(ticket)
+        request = get_request(ticket, lock=True)
         ensure_allowed("return", request.status, request.ticket)
         _save(request, status="accepted")
         _record(request, "returned", desk, today, note)
@@ -287,7 +280,7 @@ def return_request(ticket: str, desk: Desk, today: dt.date, note: str) -> Reques
 
 def complete(ticket: str, desk: Desk, today: dt.date, note: str = "") -> Request:
     with db.atomic():
-        request = _locked(ticket)
+        request = get_request(ticket, lock=True)
         if request.permit_action:
             raise CounterError(
                 f"{request.ticket} 是居住证事项，请用 permit issue/endorse/replace 办结",
@@ -307,7 +300,7 @@ def refuse(ticket: str, desk: Desk, today: dt.date, note: str) -> Request:
             "a refusal needs its reason and what would make it possible (--note)",
         )
     with db.atomic():
-        request = _locked(ticket)
+        request = get_request(ticket, lock=True)
         ensure_allowed("refuse", request.status, request.ticket)
         _save(request, status="refused", closed_on=today, remedy=note)
         _record(request, "refused", desk, today, note)
