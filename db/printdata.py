@@ -4,6 +4,7 @@ paper others may see; only the permit card gets the full number."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 from db.connection import data_dir
 from db.models import Household, PermitEvent, Person, Request, Staff
@@ -40,7 +41,9 @@ def office_for(desk: Desk) -> Office:
 
 
 def output_dir() -> str:
-    return get_setting("output_dir") or str(data_dir() / "printouts")
+    """Where PDFs go without --out: ZIYANG_OUTPUT, else `printouts/` in the data folder.
+    A machine setting, not a database one: each counter PC keeps its own files."""
+    return os.environ.get("ZIYANG_OUTPUT") or str(data_dir() / "printouts")
 
 
 def applicant_of(person: Person) -> Applicant:

@@ -253,6 +253,10 @@ def test_default_output_folder_when_no_out(
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     result = js(cli("print", "receipt", desk_day["here"], "--json"))
     assert Path(result["path"]).is_file() and result["path"].startswith(str(tmp_path / "data"))
+    monkeypatch.setenv("ZIYANG_OUTPUT", str(tmp_path / "counter-pdfs"))
+    result = js(cli("print", "notice", "--service", "H01", "--json"))
+    assert result["path"] == str(tmp_path / "counter-pdfs" / "notice-H01.pdf")
+    assert Path(result["path"]).is_file()
 
 
 def _fake_lp(tmp_path: Path, monkeypatch, body: str) -> Path:  # type: ignore[no-untyped-def]
