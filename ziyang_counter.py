@@ -1161,8 +1161,8 @@ def print_permit(
 
     s = session(ctx)
     today = today_from(date)
-    show_person(id_number, s.desk(), today, "打印居住证")  # the card shows the full ID: log it
     data = permit_card_data(id_number, s.catalogue(), today)
+    show_person(id_number, s.desk(), today, "打印居住证")  # the card shows the full ID: log it
     deliver(
         lambda path: render_permit_card(data, path),
         f"permit-{data.number}.pdf", out, printer, force, as_json, "居住证",
