@@ -179,18 +179,13 @@ def guarded(func: F) -> F:
         as_json = bool(kwargs.get("as_json"))
         try:
             return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
         except CounterError as exc:
             fail(as_json, exc.zh, exc.en)
         except peewee.IntegrityError as exc:
             fail(
                 as_json, "数据冲突，未保存任何更改", f"conflicting data, nothing was saved ({exc})"
-            )
-        except peewee.OperationalError as exc:
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            fail(
-                as_json,
-                f"数据库错误，未保存任何更改：{first}",
-                f"database error, nothing saved: {first}",
             )
         except peewee.DatabaseError as exc:
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
@@ -199,8 +194,36 @@ def guarded(func: F) -> F:
                 f"数据库错误，未保存任何更改：{first}",
                 f"database error, nothing saved: {first}",
             )
+        except OSError as exc:
+            where = f" {exc.filename}" if exc.filename else ""
+            reason = exc.strerror or str(exc)
+            fail(as_json, f"文件读写失败{where}：{reason}", f"file error{where}: {reason}")
+        except Exception as exc:  # a bug of ours: one line for the officer, details in the log
+            log = record_crash(exc)
+            fail(
+                as_json,
+                f"程序内部错误，本次操作未完成（{type(exc).__name__}），详情已记录到 {log}，请联系维护人员",
+                f"internal error ({type(exc).__name__}: {exc}); details in {log}",
+            )
 
     return wrapper  # type: ignore[return-value]
+
+
+def record_crash(exc: Exception) -> str:
+    """Append the traceback to errors.log in the data folder; return where it went."""
+    import traceback
+
+    from db.connection import data_dir
+
+    path = data_dir() / "errors.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as log:
+            log.write(f"--- {dt.datetime.now().isoformat(sep=' ', timespec='seconds')}\n")
+            log.write("".join(traceback.format_exception(exc)))
+    except OSError:
+        return "(无法写入日志 / log not writable)"
+    return str(path)
 
 
 def fail(as_json: bool, zh: str, en: str) -> None:
@@ -1161,8 +1184,9 @@ def print_permit(
 
     s = session(ctx)
     today = today_from(date)
+    desk = s.desk()
     data = permit_card_data(id_number, s.catalogue(), today)
-    show_person(id_number, s.desk(), today, "打印居住证")  # the card shows the full ID: log it
+    show_person(id_number, desk, today, "打印居住证")  # the card shows the full ID: log it
     deliver(
         lambda path: render_permit_card(data, path),
         f"permit-{data.number}.pdf", out, printer, force, as_json, "居住证",

@@ -16,7 +16,7 @@ from urllib.parse import urlparse, urlunparse
 import peewee
 import pytest
 
-from db import open_database
+from db import db, open_database
 from db.models import MODELS
 from db.setup import Desk, init_counter, load_desk
 from forms.catalogue import Catalogue, load_catalogue
@@ -61,6 +61,7 @@ def pg_url() -> Iterator[str]:
 
 
 def _reset_postgres(database: peewee.Database) -> None:
+    db.initialize(database)  # a CLI test may have left the proxy unbound or bound elsewhere
     database.drop_tables(list(reversed(MODELS)), safe=True, cascade=True)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from db import db
 from tests.conftest import HOME, TODAY, IdMaker
 from ziyang_counter import app
 
@@ -21,6 +22,7 @@ def cli(db_url: str):  # type: ignore[no-untyped-def]
     runner = CliRunner()
 
     def run(*args: str, ok: bool = True) -> Any:
+        db.initialize(None)  # as in a fresh process: each command must open its own database
         result = runner.invoke(app, ["--db", db_url, *args])
         if ok:
             assert result.exit_code == 0, (args, result.output)
@@ -357,3 +359,25 @@ def test_counters_sharing_a_database_name_themselves(cli, make_id: IdMaker) -> N
     assert {r["community"] for r in home} == {HOME} and len(home) == 2
     assert [r["ticket"] for r in there] == [other["ticket"]]
     assert len(every) == 3
+
+
+def test_an_unexpected_failure_is_one_line_and_logged(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import forms.catalogue
+
+    def broken(path=None):  # type: ignore[no-untyped-def]
+        raise KeyError("boom")
+
+    monkeypatch.setattr(forms.catalogue, "load_catalogue", broken)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    result = CliRunner().invoke(app, ["catalog", "list"])
+    assert result.exit_code == 1
+    assert len(result.stderr.strip().splitlines()) == 1 and "程序内部错误" in result.stderr
+    log = tmp_path / "ziyang-counter" / "errors.log"
+    assert "KeyError: 'boom'" in log.read_text(encoding="utf-8")
+
+
+def test_an_unwritable_output_is_a_clear_error(cli, make_id: IdMaker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = cli("print", "notice", "--service", "H01", "--out", str(blocker / "sub" / "n.pdf"), ok=False)
+    assert result.exit_code == 1 and "文件读写失败" in result.stderr
