@@ -1017,13 +1017,10 @@ def staff_add(
 @guarded
 def staff_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """全部工作人员 / all staff."""
-    from db.models import Staff
+    from db.setup import list_staff
 
     session(ctx).open()
-    rows = [
-        {"code": s.code, "name": s.name, "role": s.role, "active": s.active}
-        for s in Staff.select().order_by(Staff.code)
-    ]
+    rows = list_staff()
     emit(as_json, {"staff": rows}, [f"{r['code']} {r['name']} {r['role']}" for r in rows])
 
 

@@ -18,8 +18,15 @@ from db import migrations, permits, requests
 from db.connection import db
 from db.models import Household, Permit, Person, Request, Staff
 from db.people import add_household, add_person
-from db.setup import ENTRY_TIME, Desk, add_staff, get_setting, init_counter, office_code_for
-from db.setup import _set as set_setting
+from db.setup import (
+    ENTRY_TIME,
+    Desk,
+    add_staff,
+    get_setting,
+    init_counter,
+    office_code_for,
+    set_setting,
+)
 from forms.catalogue import Catalogue
 from forms.citizen_id import make_citizen_id
 from forms.errors import CounterError

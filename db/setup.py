@@ -67,7 +67,7 @@ def get_setting(key: str, default: str | None = None) -> str | None:
     return row.value if row else default
 
 
-def _set(key: str, value: str) -> None:
+def set_setting(key: str, value: str) -> None:
     Setting.insert(key=key, value=value).on_conflict(
         conflict_target=[Setting.key], update={Setting.value: value}
     ).execute()
@@ -102,13 +102,13 @@ def init_counter(
             code = office_code_for(new_community)
         else:
             code = get_setting("office_code") or office_code_for(final_community)
-        _set("community", final_community)
-        _set("counter_no", str(final_counter))
-        _set("office_code", code)
+        set_setting("community", final_community)
+        set_setting("counter_no", str(final_counter))
+        set_setting("office_code", code)
         if phone is not None:
-            _set("phone", check_phone(phone))
+            set_setting("phone", check_phone(phone))
         if get_setting("secret") is None:
-            _set("secret", secrets.token_hex(32))
+            set_setting("secret", secrets.token_hex(32))
         if not Staff.select().exists():
             Staff.create(code=DEFAULT_OFFICER[0], name=DEFAULT_OFFICER[1], role="supervisor")
     return {
@@ -176,6 +176,14 @@ def add_staff(code: str, name: str, role: str = "officer") -> Staff:
         if Staff.get_or_none(Staff.code == code):
             raise CounterError(f"工作人员编号 {code} 已存在", f"staff code {code} already exists")
         return Staff.create(code=code, name=name, role=role)
+
+
+def list_staff() -> list[dict[str, object]]:
+    ensure_ready()
+    return [
+        {"code": s.code, "name": s.name, "role": s.role, "active": s.active}
+        for s in Staff.select().order_by(Staff.code)
+    ]
 
 
 def next_serial(name: str, year: int) -> int:

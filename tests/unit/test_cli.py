@@ -379,5 +379,7 @@ def test_an_unexpected_failure_is_one_line_and_logged(tmp_path, monkeypatch) -> 
 def test_an_unwritable_output_is_a_clear_error(cli, make_id: IdMaker, tmp_path) -> None:  # type: ignore[no-untyped-def]
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    result = cli("print", "notice", "--service", "H01", "--out", str(blocker / "sub" / "n.pdf"), ok=False)
+    result = cli(
+        "print", "notice", "--service", "H01", "--out", str(blocker / "sub" / "n.pdf"), ok=False
+    )
     assert result.exit_code == 1 and "文件读写失败" in result.stderr
