@@ -383,3 +383,34 @@ def test_an_unwritable_output_is_a_clear_error(cli, make_id: IdMaker, tmp_path) 
         "print", "notice", "--service", "H01", "--out", str(blocker / "sub" / "n.pdf"), ok=False
     )
     assert result.exit_code == 1 and "文件读写失败" in result.stderr
+
+
+def test_staff_are_added_listed_and_named_on_requests(cli, make_id: IdMaker) -> None:  # type: ignore[no-untyped-def]
+    cli("init", "--community", HOME)
+    cli("staff", "add", "101", "张敏")
+    assert cli("staff", "add", "101", "张敏", ok=False).exit_code == 1
+    codes = [s["code"] for s in as_json(cli("staff", "list", "--json"))["staff"]]
+    assert codes == ["001", "101"]
+    _, head = register(cli, make_id)
+    opened = as_json(
+        cli(
+            "--staff",
+            "101",
+            "request",
+            "open",
+            "--id-number",
+            head,
+            "--service",
+            "V08",
+            "--date",
+            DAY,
+            "--json",
+        )
+    )
+    assert opened["officer"] == "张敏"
+    assert (
+        cli(
+            "--staff", "999", "request", "open", "--id-number", head, "--service", "V08", ok=False
+        ).exit_code
+        == 1
+    )
