@@ -8,15 +8,14 @@ of 500 requests stays readable when printed.
 from __future__ import annotations
 
 from collections import Counter
-from typing import BinaryIO
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from printouts.data import DailyLogData, LogRow
 from printouts.fonts import FontSet
-from printouts.layout import PrintResult, Sheet, Target, numbered_canvas, write
+from printouts.layout import PrintResult, Sheet, Target, render_flow
 
 PAGE = landscape(A4)
 
@@ -128,15 +127,7 @@ def render_daily_log(
         flow.append(_items(sheet, rows, width) if rows else sheet.p("无", "body"))
     flow += [Spacer(1, 6 * mm), sheet.signatures(["制表人", "负责人审核"], width)]
 
-    def build(stream: BinaryIO) -> int:
-        doc = SimpleDocTemplate(
-            stream, pagesize=PAGE, leftMargin=12 * mm, rightMargin=12 * mm, topMargin=12 * mm,
-            bottomMargin=16 * mm, title=f"办件台账 {_period(data)}",
-        )  # fmt: skip
-        doc.build(
-            flow, canvasmaker=numbered_canvas(sheet.fonts.name, footer=data.office.counter_label)
-        )
-        return int(doc.page)
-
-    path, pages = write(target, build)
-    return sheet.result(path, pages)
+    return render_flow(
+        sheet, flow, target, title=f"办件台账 {_period(data)}", pagesize=PAGE,
+        side=12 * mm, top=12 * mm, bottom=16 * mm, footer=data.office.counter_label,
+    )  # fmt: skip

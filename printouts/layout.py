@@ -12,7 +12,7 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdfcanvas
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from printouts.fonts import FontSet, load_fonts
 
@@ -185,3 +185,35 @@ def write(target: Target, build: Any) -> tuple[str | None, int]:
         if close:
             stream.close()
     return path, pages
+
+
+def render_flow(
+    sheet: Sheet,
+    flow: list[Flowable],
+    target: Target,
+    *,
+    title: str,
+    pagesize: tuple[float, float],
+    side: float,
+    top: float,
+    bottom: float,
+    numbered: bool = True,
+    footer: str = "",
+    author: str = "",
+) -> PrintResult:
+    """Lay `flow` out on pages, write the PDF whole, and report what the officer must know."""
+
+    def build(stream: BinaryIO) -> int:
+        doc = SimpleDocTemplate(
+            stream, pagesize=pagesize, leftMargin=side, rightMargin=side, topMargin=top,
+            bottomMargin=bottom, title=title, author=author,
+        )  # fmt: skip
+        if numbered:
+            maker = numbered_canvas(sheet.fonts.name, footer=footer)
+        else:
+            maker = font_canvas(sheet.fonts.name)
+        doc.build(flow, canvasmaker=maker)
+        return int(doc.page)
+
+    path, pages = write(target, build)
+    return sheet.result(path, pages)

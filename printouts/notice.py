@@ -5,15 +5,13 @@ Printed whenever something is missing, and on demand as a blank checklist for an
 
 from __future__ import annotations
 
-from typing import BinaryIO
-
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from printouts.data import NoticeData
 from printouts.fonts import FontSet
-from printouts.layout import PrintResult, Sheet, Target, numbered_canvas, write
+from printouts.layout import PrintResult, Sheet, Target, render_flow
 
 STATE_LABELS = {"received": "已收 ✓", "missing": "缺少，请补交", "": "□"}
 
@@ -88,13 +86,7 @@ def render_notice(data: NoticeData, target: Target, *, fonts: FontSet | None = N
         sheet.p(f"{data.office.counter_label}　{data.printed_on.isoformat()}", "right"),
     ]
 
-    def build(stream: BinaryIO) -> int:
-        doc = SimpleDocTemplate(
-            stream, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-            bottomMargin=16 * mm, title=f"一次性告知单 {data.service_name}",
-        )  # fmt: skip
-        doc.build(flow, canvasmaker=numbered_canvas(sheet.fonts.name))
-        return int(doc.page)
-
-    path, pages = write(target, build)
-    return sheet.result(path, pages)
+    return render_flow(
+        sheet, flow, target, title=f"一次性告知单 {data.service_name}", pagesize=A4,
+        side=18 * mm, top=16 * mm, bottom=16 * mm,
+    )  # fmt: skip

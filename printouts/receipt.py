@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import BinaryIO
-
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, HRFlowable, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, HRFlowable, Spacer
 
 from printouts.data import ReceiptData
 from printouts.fonts import FontSet
-from printouts.layout import PrintResult, Sheet, Target, font_canvas, write
+from printouts.layout import PrintResult, Sheet, Target, render_flow
 
 ROLL_WIDTH = 80 * mm
 ROLL_MARGIN = 4 * mm
@@ -121,19 +119,7 @@ def render_receipt(
         pagesize, margin = (ROLL_WIDTH, height + 2 * ROLL_MARGIN + 6 * mm), ROLL_MARGIN
         flow = _flowables(sheet, data, width, 22 * mm)  # fresh flowables for the real build
 
-    def build(stream: BinaryIO) -> int:
-        doc = SimpleDocTemplate(
-            stream,
-            pagesize=pagesize,
-            leftMargin=margin,
-            rightMargin=margin,
-            topMargin=margin,
-            bottomMargin=margin,
-            title=f"受理回执 {data.ticket}",
-            author=data.office.counter_label,
-        )
-        doc.build(flow, canvasmaker=font_canvas(sheet.fonts.name))
-        return int(doc.page)
-
-    path, pages = write(target, build)
-    return sheet.result(path, pages)
+    return render_flow(
+        sheet, flow, target, title=f"受理回执 {data.ticket}", pagesize=pagesize, side=margin,
+        top=margin, bottom=margin, numbered=False, author=data.office.counter_label,
+    )  # fmt: skip

@@ -3,15 +3,13 @@ with a tear-off return stub to sign and bring back."""
 
 from __future__ import annotations
 
-from typing import BinaryIO
-
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, HRFlowable, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, HRFlowable, Spacer
 
 from printouts.data import TransferData
 from printouts.fonts import FontSet
-from printouts.layout import PrintResult, Sheet, Target, numbered_canvas, write
+from printouts.layout import PrintResult, Sheet, Target, render_flow
 
 
 def render_transfer(
@@ -78,13 +76,7 @@ def render_transfer(
         sheet.signatures(["接收人签字", "单位（盖章）", "日期"], width),
     ]
 
-    def build(stream: BinaryIO) -> int:
-        doc = SimpleDocTemplate(
-            stream, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=14 * mm,
-            bottomMargin=16 * mm, title=f"转办单 {data.ticket}",
-        )  # fmt: skip
-        doc.build(flow, canvasmaker=numbered_canvas(sheet.fonts.name))
-        return int(doc.page)
-
-    path, pages = write(target, build)
-    return sheet.result(path, pages)
+    return render_flow(
+        sheet, flow, target, title=f"转办单 {data.ticket}", pagesize=A4,
+        side=18 * mm, top=14 * mm, bottom=16 * mm,
+    )  # fmt: skip

@@ -118,3 +118,23 @@ class IdMaker:
 @pytest.fixture
 def make_id() -> IdMaker:
     return IdMaker()
+
+
+@pytest.fixture
+def cli(db_url: str):  # type: ignore[no-untyped-def]
+    """Run the CLI on the test database, each command as a fresh process would: the database
+    proxy starts unbound, so a command that forgets to open the database fails here too."""
+    from typer.testing import CliRunner
+
+    from ziyang_counter import app
+
+    runner = CliRunner()
+
+    def run(*args: str, ok: bool = True):  # type: ignore[no-untyped-def]
+        db.initialize(None)
+        result = runner.invoke(app, ["--db", db_url, *args])
+        if ok:
+            assert result.exit_code == 0, (args, result.output)
+        return result
+
+    return run

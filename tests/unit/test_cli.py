@@ -10,25 +10,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from db import db
 from tests.conftest import HOME, TODAY, IdMaker
 from ziyang_counter import app
 
 DAY = TODAY.isoformat()
-
-
-@pytest.fixture
-def cli(db_url: str):  # type: ignore[no-untyped-def]
-    runner = CliRunner()
-
-    def run(*args: str, ok: bool = True) -> Any:
-        db.initialize(None)  # as in a fresh process: each command must open its own database
-        result = runner.invoke(app, ["--db", db_url, *args])
-        if ok:
-            assert result.exit_code == 0, (args, result.output)
-        return result
-
-    return run
 
 
 def as_json(result: Any) -> dict[str, Any]:
