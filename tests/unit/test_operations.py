@@ -570,3 +570,18 @@ def test_two_counters_issuing_to_one_person_at_once_make_one_permit(
         t.join()
     assert sorted(outcomes) == ["issued", "refused"]
     assert Permit.select().count() == 1
+
+
+def test_a_database_missing_a_step_is_refused_until_init_applies_it(
+    database: peewee.Database,
+) -> None:
+    from db.models import SchemaVersion
+
+    names = [name for name, _ in migrations.steps()]
+    assert names and names[0] == "m0001_initial"
+    SchemaVersion.delete().where(SchemaVersion.name == names[-1]).execute()
+    assert migrations.pending(database) == [names[-1]]
+    with pytest.raises(CounterError, match="升级"):
+        load_desk()
+    assert init_counter()["schema"] == [names[-1]]
+    assert migrations.pending(database) == [] and load_desk().community == HOME
