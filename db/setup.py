@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import weakref
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -120,14 +121,24 @@ def init_counter(
     }
 
 
+_READY: weakref.WeakSet[peewee.Database] = weakref.WeakSet()
+
+
 def ensure_ready() -> None:
-    """Refuse to work on a database that was never initialised or needs an upgrade."""
+    """Refuse to work on a database that was never initialised or needs an upgrade.
+
+    Checked once per opened database: a schema never goes back, so every later operation
+    skips the three queries.
+    """
     database = db.obj
+    if database in _READY:
+        return
     if migrations.pending(database) or get_setting("community") is None:
         raise CounterError(
             "数据库尚未初始化或需要升级，请先运行：ziyang-counter init",
             "the database is not initialised or needs an upgrade: run 'ziyang-counter init'",
         )
+    _READY.add(database)
 
 
 def load_desk(
