@@ -3,6 +3,7 @@ paper others may see; only the permit card gets the full number."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 
@@ -59,10 +60,11 @@ def applicant_of(person: Person) -> Applicant:
 def receipt_data(ticket: str, desk: Desk) -> ReceiptData:
     request = get_request(ticket)
     return ReceiptData(
-        office=Office(
+        # The counter that accepted it, which need not be the one reprinting it.
+        office=dataclasses.replace(
+            office_for(desk),
             community=request.community,
             counter_label=counter_label(request.community, int(request.counter_code[-2:])),
-            phone=office_for(desk).phone,
         ),
         ticket=request.ticket,
         service_code=request.service_code,
@@ -123,20 +125,15 @@ def notice_for_request(ticket: str, catalogue: Catalogue, desk: Desk, today: dt.
         )
         for d in request.documents_required
     ]
-    return NoticeData(
-        office=office_for(desk),
-        service_code=request.service_code,
+    # The service's checklist, filled in with what this request recorded at the counter.
+    return dataclasses.replace(
+        notice_for_service(service, desk, today),
         service_name=request.service_name,
-        side_label=service.side_label,
-        basis=service.basis,
-        conditions=service.conditions.describe(),
         documents=lines,
         time_limit=request.time_limit,
         where=_where(service, desk, request.person.household.origin_village),
-        fee_yuan=service.fee_yuan,
         ticket=request.ticket,
         applicant=applicant_of(request.person),
-        printed_on=today,
     )
 
 
