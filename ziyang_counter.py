@@ -533,6 +533,16 @@ def person_show(
 # ───────────────────────────────── permits ─────────────────────────────────
 
 
+def permit_payload(view: dict[str, Any]) -> dict[str, Any]:
+    """The JSON every permit command prints: the three keys scripts rely on, then the rest."""
+    return {
+        "permit": view["number"],
+        "status": view["status"],
+        "valid_until": view["valid_until"],
+        "detail": view,
+    }
+
+
 def _permit_output(permit: Any, today: dt.date, as_json: bool, headline: str) -> None:
     from db.views import permit_view
 
@@ -543,16 +553,7 @@ def _permit_output(permit: Any, today: dt.date, as_json: bool, headline: str) ->
         f"状态：{view['status_label']}  签发 {view['issued_on']}  有效期至 {view['valid_until']}",
         f"居住起算 {view['residence_since']}  可签注自 {view['endorse_from']}  登记社区 {view['community']}",
     ]
-    emit(
-        as_json,
-        {
-            "permit": view["number"],
-            "status": view["status"],
-            "valid_until": view["valid_until"],
-            **{"detail": view},
-        },
-        lines,
-    )
+    emit(as_json, permit_payload(view), lines)
 
 
 @permit_app.command("issue")
@@ -654,16 +655,7 @@ def permit_show(
         "记录：",
         *history,
     ] + [f"  原证 {p['number']}：{p['status_label']} {p['closed_reason']}" for p in view["earlier"]]
-    emit(
-        as_json,
-        {
-            "permit": view["number"],
-            "status": view["status"],
-            "valid_until": view["valid_until"],
-            "detail": view,
-        },
-        lines,
-    )
+    emit(as_json, permit_payload(view), lines)
 
 
 # ─────────────────────────────── scope check ───────────────────────────────
@@ -723,11 +715,14 @@ def check_cmd(
 # ───────────────────────────────── requests ─────────────────────────────────
 
 
-def _request_output(request: Any, today: dt.date, as_json: bool, headline: str) -> None:
+def _request_output(
+    request: Any, today: dt.date, as_json: bool, headline: str | None = None
+) -> None:
+    """A request in full; the headline defaults to its ticket and new status."""
     from db.views import request_view
 
     view = request_view(request, today, with_events=True)
-    lines = [headline, *request_lines(view)]
+    lines = [headline or f"{view['ticket']}：{view['status_label']}", *request_lines(view)]
     emit(as_json, view, lines)
 
 
@@ -879,16 +874,10 @@ def _step(name: str) -> Callable[..., None]:
             "return": ops.return_request,
         }[name]
         request = action(ticket, s.desk(), today, note)
-        _request_output(request, today, as_json, f"{request.ticket}：{request_view_label(request)}")
+        _request_output(request, today, as_json)
 
     command.__name__ = f"request_{name}"
     return guarded(command)
-
-
-def request_view_label(request: Any) -> str:
-    from forms.status import STATUS_LABELS
-
-    return STATUS_LABELS[request.status]
 
 
 request_app.command("forward", help="转办县级部门 / hand over to the department")(_step("forward"))
@@ -917,7 +906,7 @@ def request_supplement(
     s = session(ctx)
     today = today_from(date)
     request = supplement(ticket, provided or [], s.desk(), today, note)
-    _request_output(request, today, as_json, f"{request.ticket}：{request_view_label(request)}")
+    _request_output(request, today, as_json)
 
 
 # ──────────────────────────────── catalogue ────────────────────────────────
