@@ -12,12 +12,16 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from typer.core import TyperGroup
 
 from forms.errors import CounterError
+
+if TYPE_CHECKING:  # only for annotations: the CLI imports db and forms inside each command
+    from db.setup import Desk
+    from forms.catalogue import Catalogue
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -115,12 +119,12 @@ class Session:
         if ready:
             ensure_ready()
 
-    def catalogue(self):  # type: ignore[no-untyped-def]
+    def catalogue(self) -> Catalogue:
         from forms.catalogue import load_catalogue
 
         return load_catalogue(self.catalog_path)
 
-    def desk(self, community: str | None = None):  # type: ignore[no-untyped-def]
+    def desk(self, community: str | None = None) -> Desk:
         from db.setup import load_desk
 
         self.open()

@@ -17,6 +17,7 @@ from db.views import current_permit
 from forms import permits as rules
 from forms.catalogue import Catalogue
 from forms.errors import CounterError
+from forms.scope import Decision
 from forms.workdays import add_working_days
 
 REPLACE_REASONS = {"lost": "遗失补领", "damaged": "损坏换领（原证已交回）"}
@@ -35,7 +36,9 @@ def _event(permit: Permit, kind: str, desk: Desk, today: dt.date, note: str = ""
     )
 
 
-def _decided(person: Person, action: str, catalogue: Catalogue, desk: Desk, today: dt.date):  # type: ignore[no-untyped-def]
+def _decided(
+    person: Person, action: str, catalogue: Catalogue, desk: Desk, today: dt.date
+) -> Decision:
     service = catalogue.permit_service(action)
     decision = decide(person, service, desk.community, today, ["all"])
     if decision.decision == "refuse":

@@ -7,6 +7,8 @@ import dataclasses
 import datetime as dt
 import os
 
+import peewee
+
 from db.connection import data_dir
 from db.models import Household, PermitEvent, Person, Request, Staff
 from db.permits import show_permit
@@ -214,7 +216,7 @@ def daily_log_data(first: dt.date, last: dt.date, desk: Desk, today: dt.date) ->
     if (last - first).days > 366:
         raise CounterError("台账期间最长一年", "a log covers at most one year")
 
-    def joined():  # type: ignore[no-untyped-def]
+    def joined() -> peewee.ModelSelect[Request]:
         return (
             Request.select(Request, Person, Household, Staff)
             .join(Person)

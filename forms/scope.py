@@ -8,7 +8,7 @@ a request; they keep it open as pending materials.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 
 from forms import permits
@@ -253,7 +253,17 @@ def _add_missing_reason(
     reasons.append(Reason("MATERIALS-MISSING", text, ONE_TIME_NOTICE))
 
 
-def _check_permit(service, permit, counter_community, today, reasons, refuse) -> None:  # type: ignore[no-untyped-def]
+Refuse = Callable[[str, str, str, str], None]  # rule, text, basis, remedy
+
+
+def _check_permit(
+    service: Service,
+    permit: PermitFacts | None,
+    counter_community: str,
+    today: dt.date,
+    reasons: list[Reason],
+    refuse: Refuse,
+) -> None:
     """Services of the move-in community need a valid permit of this community, in scope."""
     if not service.needs_permit:
         return
@@ -307,8 +317,14 @@ def _check_permit(service, permit, counter_community, today, reasons, refuse) ->
 
 
 def _check_permit_service(
-    service, household, permit, counter_community, today, reasons, refuse
-) -> None:  # type: ignore[no-untyped-def]
+    service: Service,
+    household: HouseholdFacts,
+    permit: PermitFacts | None,
+    counter_community: str,
+    today: dt.date,
+    reasons: list[Reason],
+    refuse: Refuse,
+) -> None:
     """Apply, endorse, replace: no valid permit needed, but each has its own preconditions."""
     reasons.append(
         Reason("PERMIT-SERVICE", "居住证本身的事项不以持有有效居住证为前提", service.basis)
@@ -320,8 +336,17 @@ def _check_permit_service(
             PERMIT_GUIDE + "；迁入地管理为主",
             f"请到{hall_name(household.community)}办理",
         )
-    status = permit.status_on(today) if permit else None
     action = service.permit_action
+    if permit is None:
+        if action != "issue":
+            refuse(
+                "PERMIT-NONE",
+                f"当事人未持有居住证，不能{service.name}",
+                service.basis,
+                "请办理“居住证申领”（P01）",
+            )
+        return
+    status = permit.status_on(today)
     if action == "issue":
         if status == "valid":
             refuse(
@@ -338,15 +363,10 @@ def _check_permit_service(
                 "请办理“居住证签注”（P02）",
             )
         return
-    if status is None or status in ("revoked", "replaced"):
-        what = (
-            "未持有居住证"
-            if status is None
-            else f"居住证{permit.number}{permits.STATUS_LABELS[status]}"
-        )
+    if status in ("revoked", "replaced"):
         refuse(
             "PERMIT-NONE",
-            f"当事人{what}，不能{service.name}",
+            f"当事人居住证{permit.number}{permits.STATUS_LABELS[status]}，不能{service.name}",
             service.basis,
             "请办理“居住证申领”（P01）",
         )
@@ -382,7 +402,16 @@ def _check_permit_service(
         )
 
 
-def _check_conditions(service, person, household, permit, today, age, reasons, refuse) -> None:  # type: ignore[no-untyped-def]
+def _check_conditions(
+    service: Service,
+    person: PersonFacts,
+    household: HouseholdFacts,
+    permit: PermitFacts | None,
+    today: dt.date,
+    age: int,
+    reasons: list[Reason],
+    refuse: Refuse,
+) -> None:
     cond = service.conditions
     if cond.min_age is not None:
         if age < cond.min_age:
