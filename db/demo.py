@@ -30,6 +30,7 @@ from db.setup import (
 from forms.catalogue import Catalogue
 from forms.citizen_id import make_citizen_id
 from forms.errors import CounterError
+from forms.permits import valid_until_for
 from forms.workdays import is_working_day
 
 TOWNS = (
@@ -258,17 +259,13 @@ class _Builder:
                 id_number=id_number, catalogue=self.catalogue, desk=desk, today=issued
             )
             if kind in (3, 4):
-                endorse_on = permits.rules.valid_until_for(issued) - dt.timedelta(
-                    days=rng.randint(1, 25)
-                )
+                endorse_on = valid_until_for(issued) - dt.timedelta(days=rng.randint(1, 25))
                 if endorse_on <= today:
                     permits.endorse_permit(
                         id_number=id_number, catalogue=self.catalogue, desk=desk, today=endorse_on
                     )
             elif kind == 5:
-                late = permits.rules.valid_until_for(issued) + dt.timedelta(
-                    days=rng.randint(20, 40)
-                )
+                late = valid_until_for(issued) + dt.timedelta(days=rng.randint(20, 40))
                 if late <= today:
                     permits.endorse_permit(
                         id_number=id_number, catalogue=self.catalogue, desk=desk, today=late
