@@ -22,10 +22,6 @@ def is_working_day(day: dt.date) -> bool:
     return bool(_china(day.year).is_working_day(day))
 
 
-def holiday_name(day: dt.date) -> str | None:
-    return _china(day.year).get(day)
-
-
 def add_working_days(start: dt.date, days: int) -> dt.date:
     """The date `days` working days after `start` (the day of acceptance itself not counted).
 
