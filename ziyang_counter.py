@@ -355,14 +355,12 @@ def demo_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """生成演示数据库（紫阳真实镇名、有效身份证号、各类居住证状态、一周办件）/ build demo data."""
-    from db import open_database
     from db.connection import data_dir
     from db.demo import build_demo
 
     s = session(ctx)
-    url = s.db_url or f"sqlite:///{data_dir() / 'demo.db'}"
-    open_database(url)
-    s._opened = True
+    url = s.db_url = s.db_url or f"sqlite:///{data_dir() / 'demo.db'}"
+    s.open(ready=False)
     summary = build_demo(households=households, catalogue=s.catalogue())
     summary["db"] = url
     lines = [
