@@ -37,6 +37,14 @@ class CounterGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        undecodable = undecodable_input(argv)
+        if undecodable:
+            zh, en = undecodable
+            if "--json" in argv:
+                typer.echo(json.dumps({"error": {"zh": zh, "en": en}}, ensure_ascii=False))
+            typer.echo(f"错误：{zh} / Error: {en}", err=True)
+            sys.exit(2)
         try:
             result = super().main(
                 args=args,
@@ -59,6 +67,45 @@ class CounterGroup(TyperGroup):
         sys.exit(result if isinstance(result, int) else 0)
 
 
+def undecodable_input(argv: list[str]) -> tuple[str, str] | None:
+    """Invalid UTF-8 in argv or a ZIYANG_* variable (Python keeps it as lone surrogates, which
+    no database or terminal accepts): name where it is, once, before any command runs."""
+    import os
+
+    for number, arg in enumerate(argv, 1):
+        if not is_encodable(arg):
+            return (
+                f"第{number}个参数含有无效的 UTF-8 字节，请检查终端或脚本的编码（应为 UTF-8）",
+                f"argument {number} is not valid UTF-8; check the terminal or script encoding",
+            )
+    for name in sorted(os.environ):
+        if name.startswith("ZIYANG_") and not is_encodable(os.environ[name]):
+            return (
+                f"环境变量 {name} 含有无效的 UTF-8 字节，请重新设置（应为 UTF-8）",
+                f"the environment variable {name} is not valid UTF-8; set it again in UTF-8",
+            )
+    return None
+
+
+def is_encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def printable(text: str) -> str:
+    """Text safe to print: bytes that were not UTF-8 (lone surrogates) become U+FFFD."""
+    if is_encodable(text):
+        return text
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that did not come from a byte
+        raw = text.encode("utf-8", "replace")
+    return raw.decode("utf-8", "replace")
+
+
 USAGE_ZH = {
     "MissingParameter": "缺少必填参数",
     "NoSuchOption": "没有这个选项",
@@ -71,7 +118,7 @@ USAGE_ZH = {
 def usage_line(exc: Exception) -> str:
     zh = USAGE_ZH.get(type(exc).__name__, "命令用法错误")
     en = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-    en = " ".join(en.split())
+    en = printable(" ".join(en.split()))
     return f"错误：{zh}（{en}），可加 --help 查看用法 / Error: {en} (see --help)"
 
 
@@ -109,12 +156,13 @@ class Session:
     counter_no: int | None = None
     _opened: bool = field(default=False)
 
-    def open(self, *, ready: bool = True) -> None:
+    def open(self, *, ready: bool = True, create: bool = False) -> None:
+        """Open the database; only init and demo may `create` the file (and its folder)."""
         from db import default_url, open_database
         from db.setup import ensure_ready
 
         if not self._opened:
-            open_database(self.db_url or default_url())
+            open_database(self.db_url or default_url(), create=create)
             self._opened = True
         if ready:
             ensure_ready()
@@ -125,8 +173,17 @@ class Session:
         return load_catalogue(self.catalog_path)
 
     def desk(self, community: str | None = None) -> Desk:
+        import unicodedata
+
         from db.setup import load_desk
 
+        if self.staff_code is not None:  # an empty --staff / ZIYANG_STAFF= is a mistake, not 001
+            self.staff_code = unicodedata.normalize("NFKC", self.staff_code).strip()
+            if not self.staff_code:
+                raise CounterError(
+                    "工作人员编号为空（--staff 或 ZIYANG_STAFF），请填写工号或不设置该项",
+                    "the staff code (--staff or ZIYANG_STAFF) is empty: give a code or unset it",
+                )
         self.open()
         return load_desk(self.staff_code, community or self.community, self.counter_no)
 
@@ -151,6 +208,7 @@ ProvidedOpt = Annotated[
     ),
 ]
 NoteOpt = Annotated[str, typer.Option("--note", help="办理说明 / note")]
+YesOpt = Annotated[bool, typer.Option("--yes", help="不再询问，直接执行 / do not ask to confirm")]
 
 
 def pad(text: str, cells: int) -> str:
@@ -188,8 +246,15 @@ def guarded(func: F) -> F:
         except CounterError as exc:
             fail(as_json, exc.zh, exc.en)
         except peewee.IntegrityError as exc:
+            from db.errors import translate
+
+            error = translate(exc)
+            fail(as_json, error.zh, error.en)
+        except UnicodeError:
             fail(
-                as_json, "数据冲突，未保存任何更改", f"conflicting data, nothing was saved ({exc})"
+                as_json,
+                "输入含有无效的 UTF-8 字节，请检查终端或脚本的编码（应为 UTF-8）",
+                "the input is not valid UTF-8; check the terminal or script encoding",
             )
         except peewee.DatabaseError as exc:
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
@@ -231,6 +296,7 @@ def record_crash(exc: Exception) -> str:
 
 
 def fail(as_json: bool, zh: str, en: str) -> None:
+    zh, en = printable(zh), printable(en)
     if as_json:
         typer.echo(json.dumps({"error": {"zh": zh, "en": en}}, ensure_ascii=False))
     typer.echo(f"错误：{zh} / Error: {en}", err=True)
@@ -276,6 +342,10 @@ def main_callback(
     ] = None,
 ) -> None:
     """紫阳县搬迁群众社区服务窗口 / Ziyang relocation service counter."""
+    import os
+
+    if staff is None and "ZIYANG_STAFF" in os.environ:
+        staff = os.environ["ZIYANG_STAFF"]  # click drops an empty variable: keep it, refuse it
     ctx.obj = Session(
         db_url=db,
         catalog_path=catalog,
@@ -289,8 +359,9 @@ def main_callback(
 
 def desk_guide(db_url: str | None) -> str:
     from db import default_url
+    from db.connection import safe_url
 
-    url = db_url or default_url()
+    url = safe_url(db_url or default_url())
     return "\n".join(
         [
             "紫阳县搬迁群众社区服务窗口 ziyang-counter",
@@ -328,14 +399,22 @@ def init_cmd(
     phone: Annotated[
         str | None, typer.Option("--phone", help="咨询电话（印在回执和告知单上）/ hall phone")
     ] = None,
+    reconfigure: Annotated[
+        bool,
+        typer.Option(
+            "--reconfigure",
+            help="更改已初始化数据库的社区、窗口号或前缀（影响所有未自行设置的窗口机）"
+            "/ change the stored default community, counter or office code",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """初始化或升级数据库并设置本窗口（可重复运行）/ create or upgrade the database."""
     from db.setup import init_counter
 
     s = session(ctx)
-    s.open(ready=False)
-    result = init_counter(community, counter, office_code, phone)
+    s.open(ready=False, create=True)
+    result = init_counter(community, counter, office_code, phone, reconfigure=reconfigure)
     emit(
         as_json,
         result,
@@ -355,13 +434,15 @@ def demo_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """生成演示数据库（紫阳真实镇名、有效身份证号、各类居住证状态、一周办件）/ build demo data."""
-    from db.connection import data_dir
+    from db.connection import data_dir, is_postgres, safe_url, shown_location
     from db.demo import build_demo
 
     s = session(ctx)
-    url = s.db_url = s.db_url or f"sqlite:///{data_dir() / 'demo.db'}"
-    s.open(ready=False)
-    summary = build_demo(households=households, catalogue=s.catalogue())
+    s.db_url = s.db_url or f"sqlite:///{data_dir() / 'demo.db'}"
+    catalogue = s.catalogue()
+    s.open(ready=False, create=True)  # the demo makes its own database; build_demo guards it
+    summary = build_demo(households=households, catalogue=catalogue)
+    url = safe_url(s.db_url) if is_postgres() else f"sqlite:///{shown_location()}"
     summary["db"] = url
     lines = [
         ("演示数据已存在，未重复生成" if summary["existing"] else "演示数据已生成")
@@ -619,16 +700,55 @@ def permit_revoke(
     ctx: typer.Context,
     id_number: IdOpt,
     reason: Annotated[str, typer.Option("--reason", help="注销原因 / reason")],
+    yes: YesOpt = False,
     date: DateOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """注销居住证 / revoke a permit."""
+    """注销居住证（须确认；当天误注销可由主管撤销）/ revoke a permit."""
     from db.permits import revoke_permit
 
     s = session(ctx)
     today = today_from(date)
-    permit = revoke_permit(id_number=id_number, reason=reason, desk=s.desk(), today=today)
+    desk = s.desk()
+    confirm(yes, f"注销居住证会中止其居住年限，确认注销该身份证号当前的居住证？原因：{reason}")
+    permit = revoke_permit(id_number=id_number, reason=reason, desk=desk, today=today)
     _permit_output(permit, today, as_json, f"已注销居住证 {permit.number}")
+
+
+@permit_app.command("unrevoke")
+@guarded
+def permit_unrevoke(
+    ctx: typer.Context,
+    id_number: IdOpt,
+    reason: Annotated[
+        str, typer.Option("--reason", help="撤销原因 / why the revocation was wrong")
+    ],
+    yes: YesOpt = False,
+    date: DateOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """撤销当天误操作的注销（主管）/ undo a mistaken revocation the same day (supervisor)."""
+    from db.permits import unrevoke_permit
+
+    s = session(ctx)
+    today = today_from(date)
+    desk = s.desk()
+    confirm(yes, f"恢复该身份证号当天被注销的居住证？原因：{reason}")
+    permit = unrevoke_permit(id_number=id_number, reason=reason, desk=desk, today=today)
+    _permit_output(permit, today, as_json, f"已撤销注销，居住证 {permit.number} 恢复有效")
+
+
+def confirm(yes: bool, question: str) -> None:
+    """--yes, or a yes typed at a terminal; a script without --yes is refused, not blocked."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise CounterError(
+            "此操作须确认：请加 --yes",
+            "this needs confirmation: add --yes (stdin is not a terminal)",
+        )
+    if not typer.confirm(question, default=False):
+        raise typer.Abort()
 
 
 @permit_app.command("show")
@@ -1022,7 +1142,12 @@ PrinterOpt = Annotated[
     str | None, typer.Option("--printer", help="直接发送到该打印机 / send to this printer")
 ]
 ForceOpt = Annotated[
-    bool, typer.Option("--force", help="有生僻字无法显示时仍然送打 / print despite missing glyphs")
+    bool,
+    typer.Option(
+        "--force",
+        help="有生僻字无法显示时仍然送打；--out 文件已存在且不是本程序生成的 PDF 时也覆盖"
+        "（数据库除外）/ print despite missing glyphs; overwrite any existing --out file",
+    ),
 ]
 
 
@@ -1041,8 +1166,12 @@ def deliver(
     from db.printdata import output_dir
     from printouts.printer import send_to_printer
 
-    path = str(Path(out).expanduser()) if out else str(Path(output_dir()) / filename)
-    result = render(path)
+    target = Path(out).expanduser() if out else Path(output_dir()) / filename
+    if not out:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    target = checked_target(target, force)
+    path = str(target)
+    result = write_replacing(render, target)
     for warning in result.warnings:
         typer.echo(f"警告 / Warning: {warning}", err=True)
     printed = None
@@ -1066,6 +1195,90 @@ def deliver(
         },
         f"{what}：{path}（{result.pages}页）" + (f"，已发送到打印机 {printed}" if printed else ""),
     )
+
+
+def checked_target(target: Any, force: bool) -> Any:
+    """Where a PDF may go: never the open database, never a folder, never someone's file.
+
+    An existing file is replaced only if it is a PDF this program wrote (its creator mark), or
+    with --force; the database file and its -wal/-shm/-journal companions never.
+    """
+    import os
+    from pathlib import Path
+
+    from db.connection import sqlite_file
+
+    target = Path(os.path.abspath(target))
+    if target.is_dir():
+        raise CounterError(
+            f"--out 应为 PDF 文件路径，{target} 是文件夹",
+            f"--out must be a PDF file path; {target} is a folder",
+        )
+    if not target.parent.is_dir():
+        raise CounterError(
+            f"文件读写失败 {target.parent}：文件夹不存在（请先建好文件夹）",
+            f"file error {target.parent}: the folder does not exist (create it first)",
+        )
+    database = sqlite_file()
+    if database is not None:
+        real = os.path.realpath(target)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            guarded_path = f"{database}{suffix}"
+            if real == os.path.realpath(guarded_path) or (
+                target.exists()
+                and os.path.exists(guarded_path)
+                and os.path.samefile(target, guarded_path)
+            ):
+                raise CounterError(
+                    f"--out 指向正在使用的数据库文件 {guarded_path}，拒绝覆盖",
+                    f"--out names the open database file {guarded_path}; refusing to overwrite it",
+                )
+    if target.exists() and not force and not is_our_pdf(target):
+        raise CounterError(
+            f"{target} 已存在且不是本程序生成的 PDF，未覆盖；换一个文件名，或确认后加 --force",
+            f"{target} exists and is not a PDF written by this program; not overwritten "
+            "(choose another name, or add --force)",
+        )
+    return target
+
+
+def is_our_pdf(path: Any) -> bool:
+    """A PDF this program wrote: it starts with %PDF- and carries our creator mark."""
+    from printouts.layout import PDF_CREATOR
+
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(5) != b"%PDF-":
+                return False
+            handle.seek(0)
+            data = handle.read(64 * 1024 * 1024)
+    except OSError:
+        return False
+    mark = PDF_CREATOR.encode("ascii")
+    return b"/Creator (" + mark + b")" in data or b"/Producer (" + mark + b")" in data
+
+
+def write_replacing(render: Callable[[str], Any], target: Any) -> Any:
+    """Render into a temporary file beside `target`, then rename it into place: a failure
+    leaves no half file and the old one untouched."""
+    import os
+    import tempfile
+
+    handle, temporary = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".part"
+    )
+    os.close(handle)
+    try:
+        result = render(temporary)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes it private; a printout is not
+        os.replace(temporary, target)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+    return result
 
 
 @print_app.command("receipt")

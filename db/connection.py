@@ -6,8 +6,11 @@ proxy, so every layer above works the same on either engine.
 
 from __future__ import annotations
 
+import os
+import re
+import weakref
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import quote, unquote, urlparse
 
 import peewee
 import platformdirs
@@ -33,10 +36,18 @@ def default_url(name: str = "counter.db") -> str:
     return f"sqlite:///{data_dir() / name}"
 
 
-def open_database(url: str) -> peewee.Database:
-    """Open `sqlite:///path` or `postgresql://user@host:port/name` and bind the proxy to it."""
-    parsed = urlparse(url or "")
-    scheme = parsed.scheme.lower()
+def open_database(url: str, *, create: bool = True) -> peewee.Database:
+    """Open `sqlite:///path` or `postgresql://user@host:port/name` and bind the proxy to it.
+
+    With `create=False` (every CLI command but init and demo) nothing is made on disk: a
+    missing SQLite file or folder is refused with its absolute path instead of being created
+    empty where the user did not mean.
+    """
+    try:
+        parsed = urlparse(url or "")
+        scheme = parsed.scheme.lower()
+    except ValueError as exc:  # e.g. an unclosed [IPv6] host
+        raise _invalid_url(url, exc) from None
     if scheme == "sqlite":
         path = unquote(parsed.path)
         if url.startswith("sqlite:////"):
@@ -45,50 +56,137 @@ def open_database(url: str) -> peewee.Database:
             path = path[1:] if path.startswith("/") else path
         if not path:
             raise CounterError("SQLite 地址缺少文件路径", "the SQLite URL has no file path")
-        if path != ":memory:":
-            try:
-                Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise CounterError(
-                    f"无法创建数据目录：{exc}", f"cannot create the data folder: {exc}"
-                ) from None
-            path = str(Path(path).expanduser())
-        # IMMEDIATE: a write transaction takes the lock at BEGIN, so two counters on one file
-        # queue on busy_timeout instead of failing when a read would upgrade to a write.
-        database: peewee.Database = peewee.SqliteDatabase(
-            path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE"
-        )
+        if path == ":memory:":
+            database: peewee.Database = peewee.SqliteDatabase(
+                path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE"
+            )
+            shown = path
+        else:
+            database, shown = _open_sqlite_file(url, path, create)
     elif scheme in ("postgres", "postgresql"):
+        shown = safe_url(url)
         try:
             database = connect(url)
         except Exception as exc:  # a malformed URL surfaces in many shapes
-            raise CounterError(
-                f"数据库地址无效：{url}（{exc}）", f"invalid database URL {url}: {exc}"
-            ) from None
+            raise _invalid_url(url, exc) from None
     else:
         raise CounterError(
-            f"不支持的数据库地址：{url}（请用 sqlite:///文件路径 或 postgresql://用户@主机:端口/库名）",
-            f"unsupported database URL {url!r}: use sqlite:///path or postgresql://user@host/name",
+            f"不支持的数据库地址：{safe_url(url)}（请用 sqlite:///文件路径 或 postgresql://用户@主机:端口/库名）",
+            f"unsupported database URL {safe_url(url)!r}: use sqlite:///path or "
+            "postgresql://user@host/name",
         )
     try:
         database.connect(reuse_if_open=True)
     except peewee.OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        first = _mask_in(first, url)
         raise CounterError(
-            f"无法连接数据库 {safe_url(url)}：{first}",
-            f"cannot connect to database {safe_url(url)}: {first}",
+            f"无法连接数据库 {shown}：{first}",
+            f"cannot connect to database {shown}: {first}",
         ) from None
+    _SHOWN[database] = shown
     db.initialize(database)
     return database
 
 
+def _open_sqlite_file(url: str, raw: str, create: bool) -> tuple[peewee.Database, str]:
+    """An SQLite file: created (with its folder) only when asked, else opened read-write."""
+    target = Path(os.path.abspath(Path(raw).expanduser()))
+    shown = str(target)
+    if target.is_dir():
+        raise CounterError(
+            f"数据库地址指向的是文件夹，不是数据库文件：{shown}",
+            f"the database path is a folder, not a file: {shown}",
+        )
+    if create:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CounterError(
+                f"无法创建数据目录：{exc}", f"cannot create the data folder: {exc}"
+            ) from None
+        opened = str(target)
+        uri = False
+    else:
+        if not target.is_file():
+            hint = ""
+            if not Path(raw).expanduser().is_absolute():
+                hint = "（sqlite:/// 后是相对路径，绝对路径请写 sqlite:////路径）"
+            raise CounterError(
+                f"数据库尚未初始化：{shown} 不存在{hint}，请先运行：ziyang-counter init",
+                f"the database is not initialised: {shown} does not exist; "
+                "run 'ziyang-counter init'",
+            )
+        # mode=rw: SQLite opens the existing file and never creates one, even in a race.
+        opened = f"file:{quote(str(target))}?mode=rw"
+        uri = True
+    # IMMEDIATE: a write transaction takes the lock at BEGIN, so two counters on one file
+    # queue on busy_timeout instead of failing when a read would upgrade to a write.
+    database = peewee.SqliteDatabase(opened, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", uri=uri)
+    return database, shown
+
+
+_SHOWN: weakref.WeakKeyDictionary[peewee.Database, str] = weakref.WeakKeyDictionary()
+
+
+def shown_location(database: peewee.Database | None = None) -> str:
+    """Where a database is, for messages: an SQLite file's absolute path, or the masked URL."""
+    database = database if database is not None else db.obj
+    if database is None:
+        return "（未打开）"
+    if database in _SHOWN:
+        return _SHOWN[database]
+    if isinstance(database, peewee.SqliteDatabase):
+        return str(Path(database.database).absolute())
+    params = getattr(database, "connect_params", {})
+    return (
+        f"postgresql://{params.get('user', '')}@{params.get('host', '')}:"
+        f"{params.get('port', 5432)}/{database.database}"
+    )
+
+
+def sqlite_file(database: peewee.Database | None = None) -> str | None:
+    """The absolute path of the bound SQLite file (None for PostgreSQL or in memory)."""
+    database = database if database is not None else db.obj
+    if not isinstance(database, peewee.SqliteDatabase):
+        return None
+    shown = shown_location(database)
+    return shown if shown.startswith("/") or Path(shown).is_absolute() else None
+
+
+def _invalid_url(url: str, exc: Exception) -> CounterError:
+    reason = _mask_in(" ".join(str(exc).split()) or type(exc).__name__, url)
+    return CounterError(
+        f"数据库地址无效：{safe_url(url)}（{reason}）",
+        f"invalid database URL {safe_url(url)}: {reason}",
+    )
+
+
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*?:)?(.*)@(?=[^@]*$)", re.DOTALL)
+_QUERY_PASSWORD = re.compile(r"(?i)([?&]password=)[^&#]*")
+
+
 def safe_url(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    parsed = urlparse(url)
-    if parsed.password:
-        netloc = parsed.netloc.replace(f":{parsed.password}@", ":***@")
-        return parsed._replace(netloc=netloc).geturl()
-    return url
+    """The URL without its password, for messages and logs.
+
+    Done on the raw text, not by parsing: a password with '@', '/', '#' or '?' in it, or a URL
+    urlparse refuses, must be masked just the same.
+    """
+    text = url or ""
+    match = _USERINFO.match(text)
+    if match and match.group(2) is not None:
+        text = f"{match.group(1)}{match.group(2)}***@{text[match.end() :]}"
+    return _QUERY_PASSWORD.sub(r"\1***", text)
+
+
+def _mask_in(text: str, url: str) -> str:
+    """`text` with the URL's password (raw and decoded) replaced, for driver messages."""
+    match = _USERINFO.match(url or "")
+    if match and match.group(2) is not None and match.group(3):
+        for secret in {match.group(3), unquote(match.group(3))}:
+            if len(secret) >= 3:  # a one-letter password would mask half the message
+                text = text.replace(secret, "***")
+    return text
 
 
 def is_postgres() -> bool:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from db import migrations, permits, requests
-from db.connection import db
-from db.models import Household, Permit, Person, Request, Staff
+from db.connection import data_dir, db, shown_location
+from db.models import MODELS, Household, Permit, Person, Request, Setting, Staff
 from db.people import add_household, add_person
 from db.setup import (
     ENTRY_TIME,
@@ -60,22 +60,32 @@ class _Member:
 def build_demo(
     *, households: int, catalogue: Catalogue, today: dt.date | None = None
 ) -> dict[str, Any]:
-    """Build the demo once; report what the database holds either way."""
+    """Build the demo once; report what the database holds either way.
+
+    Demo data go only into a database the demo made itself: one with any table of the counter
+    but no demo marker is someone's real counter, and is refused before anything is written.
+    """
     today = today or dt.date.today()
-    migrations.upgrade(db.obj)
-    built = get_setting("demo_built")
+    built = _demo_marker()
     if built is None:
-        if Household.select().exists():
-            raise CounterError(
-                "该数据库已有真实数据，演示数据请使用单独的数据库（--db sqlite:///demo.db）",
-                "this database already holds data; build the demo in a separate database",
-            )
         if not 10 <= households <= 5000:
             raise CounterError("演示户数应在10至5000之间", "demo households must be 10 to 5000")
+        if _counter_tables():
+            demo_db = data_dir() / "demo.db"
+            raise CounterError(
+                f"该数据库不是演示数据库（{shown_location()} 已有窗口数据或设置），演示数据不会写入；"
+                f"请用单独的文件，例如默认的 {demo_db}（取消 ZIYANG_DB 或不加 --db 运行 demo）",
+                f"{shown_location()} is not a demo database (it holds counter data or settings); "
+                f"build the demo in a separate file such as the default {demo_db} "
+                "(unset ZIYANG_DB or omit --db)",
+            )
         with db.atomic():
+            migrations.upgrade(db.obj)
             init_counter(HOME, 1)
             _Builder(catalogue, today, random.Random(1126)).run(households)
             set_setting("demo_built", today.isoformat())
+    else:
+        migrations.upgrade(db.obj)
     sample = _sample_person(today)
     latest = dt.date.fromisoformat(built) if built else today
     while not is_working_day(latest):
@@ -91,6 +101,19 @@ def build_demo(
         "latest_day": latest.isoformat(),
         "sample_id": sample,
     }
+
+
+def _counter_tables() -> set[str]:
+    """The counter's own tables this database already has (none on a fresh file)."""
+    ours = {model._meta.table_name for model in MODELS}
+    return ours & set(db.obj.get_tables())
+
+
+def _demo_marker() -> str | None:
+    """The day the demo was built, if this database is one the demo made."""
+    if Setting._meta.table_name not in set(db.obj.get_tables()):
+        return None
+    return get_setting("demo_built")
 
 
 def _sample_person(today: dt.date) -> str:

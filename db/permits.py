@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from db.connection import db
-from db.models import Permit, PermitEvent, Person
+from db.models import Permit, PermitEvent, Person, Staff
 from db.people import find_person, lock_person
 from db.requests import attach_permit_request, decide, finish_permit_request
 from db.setup import Desk, next_serial, stamp
@@ -167,6 +167,51 @@ def revoke_permit(*, id_number: str, reason: str, desk: Desk, today: dt.date) ->
         permit.status = "revoked"
         _event(permit, "revoked", desk, today, reason)
         return permit
+
+
+def unrevoke_permit(*, id_number: str, reason: str, desk: Desk, today: dt.date) -> Permit:
+    """Undo a revocation made by mistake: a supervisor, on the day itself, before any new permit.
+
+    A new permit would restart residence on its issue date, so a mistaken revocation would cost
+    the holder years of residence; restoring the same permit keeps `residence_since`. The undo
+    is its own event, and the revocation stays in the history.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise CounterError(
+            "撤销注销须写明原因（--reason）", "undoing a revocation needs a reason (--reason)"
+        )
+    staff = Staff.get_or_none(Staff.id == desk.staff_id)
+    if staff is None or staff.role != "supervisor":
+        raise CounterError(
+            f"撤销注销须由主管（supervisor）办理，工作人员 {desk.staff_code} 不是主管",
+            f"only a supervisor may undo a revocation; staff {desk.staff_code} is not one",
+        )
+    person = find_person(id_number, today)
+    with db.atomic():
+        lock_person(person)
+        newest = person.permits.order_by(Permit.issued_on.desc(), Permit.id.desc()).first()
+        if newest is None or newest.status != "revoked":
+            state = (
+                "未持有居住证" if newest is None else f"居住证{rules.STATUS_LABELS[newest.status]}"
+            )
+            raise CounterError(
+                f"当事人{state}，没有可撤销的注销", "there is no revoked permit to restore"
+            )
+        if newest.closed_on != today:
+            raise CounterError(
+                f"居住证{newest.number}注销于{newest.closed_on}，只能在注销当天撤销",
+                f"permit {newest.number} was revoked on {newest.closed_on}; "
+                "a revocation can be undone only on the same day",
+            )
+        Permit.update(status="valid", closed_on=None, closed_reason="").where(
+            (Permit.id == newest.id) & (Permit.status == "revoked")
+        ).execute()
+        newest.status = "valid"
+        newest.closed_on = None
+        newest.closed_reason = ""
+        _event(newest, "unrevoked", desk, today, reason)
+        return newest
 
 
 def show_permit(id_number: str, today: dt.date) -> tuple[Permit, list[Permit]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import unicodedata
 import weakref
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ import peewee
 from pypinyin import Style, lazy_pinyin
 
 from db import migrations
-from db.connection import db
+from db.connection import db, shown_location
 from db.models import Sequence, Setting, Staff
 from forms.errors import CounterError
 from forms.people import check_phone, check_place
@@ -79,10 +80,14 @@ def init_counter(
     counter_no: int | None = None,
     office_code: str | None = None,
     phone: str | None = None,
+    *,
+    reconfigure: bool = False,
 ) -> dict[str, object]:
     """Create or upgrade the schema and record this counter's settings. Safe to repeat.
 
-    Values not given keep what is stored; on a new database they get sensible defaults.
+    Values not given keep what is stored; on a new database they get sensible defaults. The
+    stored community, counter and office code are the default of every machine that does not
+    name itself, so changing them on an initialised database needs `reconfigure`.
     """
     database = db.obj
     applied = migrations.upgrade(database)
@@ -92,7 +97,8 @@ def init_counter(
         final_community = new_community or stored_community or DEFAULT_COMMUNITY
         if counter_no is not None and not 1 <= counter_no <= 99:
             raise CounterError("窗口号应在1至99之间", "counter number must be between 1 and 99")
-        final_counter = counter_no or int(get_setting("counter_no", "1") or 1)
+        stored_counter = get_setting("counter_no")
+        final_counter = counter_no or int(stored_counter or 1)
         if office_code:
             code = office_code.strip().upper()
             if not (code.isascii() and code.isalnum() and 1 <= len(code) <= 8):
@@ -103,6 +109,15 @@ def init_counter(
             code = office_code_for(new_community)
         else:
             code = get_setting("office_code") or office_code_for(final_community)
+        if stored_community is not None and not reconfigure:
+            _refuse_silent_reconfigure(
+                stored_community,
+                int(stored_counter or 1),
+                get_setting("office_code") or office_code_for(stored_community),
+                final_community,
+                final_counter,
+                code,
+            )
         set_setting("community", final_community)
         set_setting("counter_no", str(final_counter))
         set_setting("office_code", code)
@@ -121,6 +136,34 @@ def init_counter(
     }
 
 
+def _refuse_silent_reconfigure(
+    community: str, counter: int, office: str, new_community: str, new_counter: int, new_office: str
+) -> None:
+    """Changing the stored default moves every machine without its own settings: say so."""
+    changes_zh, changes_en = [], []
+    if new_community != community:
+        changes_zh.append(f"社区 {community}→{new_community}")
+        changes_en.append(f"community {community} -> {new_community}")
+    if new_counter != counter:
+        changes_zh.append(f"窗口号 {counter}→{new_counter}")
+        changes_en.append(f"counter {counter} -> {new_counter}")
+    if new_office != office:
+        changes_zh.append(f"受理编号前缀 {office}→{new_office}")
+        changes_en.append(f"office code {office} -> {new_office}")
+    if not changes_zh:
+        return
+    raise CounterError(
+        f"本数据库已初始化为{counter_label(community, counter)}，未更改（{'，'.join(changes_zh)}）："
+        "这是所有未设置 ZIYANG_COMMUNITY/ZIYANG_COUNTER 的窗口机共用的默认值，改动会让它们的"
+        "受理编号换系列、列表里看不到原办件。本机请改设 ZIYANG_COMMUNITY/ZIYANG_COUNTER"
+        "（或 --desk-community/--desk-counter）；确需更改共用默认值请加 --reconfigure",
+        f"this database is already set up ({'; '.join(changes_en)} refused): the stored "
+        "community and counter are the default of every counter machine without its own "
+        "ZIYANG_COMMUNITY/ZIYANG_COUNTER; set those on this machine instead, or add "
+        "--reconfigure to change the shared default",
+    )
+
+
 _READY: weakref.WeakSet[peewee.Database] = weakref.WeakSet()
 
 
@@ -134,9 +177,11 @@ def ensure_ready() -> None:
     if database in _READY:
         return
     if migrations.pending(database) or get_setting("community") is None:
+        where = shown_location(database)
         raise CounterError(
-            "数据库尚未初始化或需要升级，请先运行：ziyang-counter init",
-            "the database is not initialised or needs an upgrade: run 'ziyang-counter init'",
+            f"数据库尚未初始化或需要升级（{where}），请先运行：ziyang-counter init",
+            f"the database {where} is not initialised or needs an upgrade: "
+            "run 'ziyang-counter init'",
         )
     _READY.add(database)
 
@@ -180,7 +225,23 @@ def load_desk(
     )
 
 
+STAFF_CODE_MAX = 16
+
+
+def check_staff_code(raw: str | None) -> str:
+    """A staff code: 1-16 ASCII letters or digits after NFKC (full-width digits welcome)."""
+    code = unicodedata.normalize("NFKC", raw or "").strip()
+    if not (code.isascii() and code.isalnum() and 1 <= len(code) <= STAFF_CODE_MAX):
+        shown = code.encode("unicode_escape").decode("ascii") if not code.isprintable() else code
+        raise CounterError(
+            f"工作人员编号应为1至{STAFF_CODE_MAX}位字母或数字：“{shown}”",
+            f"a staff code is 1 to {STAFF_CODE_MAX} letters or digits, got '{shown}'",
+        )
+    return code
+
+
 def add_staff(code: str, name: str, role: str = "officer") -> Staff:
+    code = check_staff_code(code)
     if role not in ("officer", "supervisor"):
         raise CounterError("角色应为 officer 或 supervisor", "role must be officer or supervisor")
     with db.atomic():

@@ -16,6 +16,8 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, Ta
 
 from printouts.fonts import FontSet, load_fonts
 
+PDF_CREATOR = "ziyang-counter"  # creator and producer of every PDF we write: --out checks it
+
 Target = str | Path | BinaryIO
 
 
@@ -206,7 +208,8 @@ def render_flow(
     def build(stream: BinaryIO) -> int:
         doc = SimpleDocTemplate(
             stream, pagesize=pagesize, leftMargin=side, rightMargin=side, topMargin=top,
-            bottomMargin=bottom, title=title, author=author,
+            bottomMargin=bottom, title=title, author=author, creator=PDF_CREATOR,
+            producer=PDF_CREATOR,
         )  # fmt: skip
         if numbered:
             maker = numbered_canvas(sheet.fonts.name, footer=footer)

@@ -14,7 +14,7 @@ from reportlab.platypus import Paragraph
 
 from printouts.data import PermitCardData
 from printouts.fonts import FontSet
-from printouts.layout import PrintResult, Sheet, Target, write
+from printouts.layout import PDF_CREATOR, PrintResult, Sheet, Target, write
 
 CARD_W, CARD_H = 85.6 * mm, 54 * mm
 ENDORSEMENT_ROWS = 4
@@ -157,6 +157,8 @@ def render_permit_card(
     def build(stream: BinaryIO) -> int:
         c = Canvas(stream, pagesize=A4, initialFontName=name)
         c.setTitle(f"居住证 {data.number}")
+        c.setCreator(PDF_CREATOR)
+        c.setProducer(PDF_CREATOR)
         x = (page_w - CARD_W) / 2
         front_y = page_h - 40 * mm - CARD_H
         back_y = front_y - 25 * mm - CARD_H

@@ -60,7 +60,7 @@ def register(cli, make_id: IdMaker) -> tuple[str, str]:  # type: ignore[no-untyp
 
 
 def test_a_whole_counter_day(cli, make_id: IdMaker) -> None:  # type: ignore[no-untyped-def]
-    cli("init", "--community", HOME, "--counter", "2")
+    cli("init", "--community", HOME, "--counter", "2", "--reconfigure")
     number, head = register(cli, make_id)
     assert number == "H000001"
     person = as_json(cli("person", "show", "--id-number", head, "--date", DAY, "--json"))["person"]
@@ -178,6 +178,7 @@ def test_a_whole_counter_day(cli, make_id: IdMaker) -> None:  # type: ignore[no-
             head,
             "--reason",
             "迁回原籍",
+            "--yes",
             "--date",
             "2027-12-02",
             "--json",

@@ -66,7 +66,7 @@ def issue(catalogue: Catalogue, desk: Desk, id_number: str, day: dt.date = TODAY
 
 
 def test_init_is_idempotent_and_keeps_settings(database: peewee.Database) -> None:
-    first = init_counter(HOME, 2)
+    first = init_counter(HOME, 2, reconfigure=True)
     again = init_counter()
     assert again["community"] == HOME and again["counter"] == 2
     assert again["office_code"] == first["office_code"] == "SXSQ"
@@ -475,7 +475,7 @@ def test_lists_by_day_status_and_overdue(
 def test_tickets_carry_the_counter_and_restart_each_year(
     family: dict[str, str], catalogue: Catalogue, database: peewee.Database
 ) -> None:
-    init_counter(counter_no=3)
+    init_counter(counter_no=3, reconfigure=True)
     desk = load_desk()
     issue(catalogue, desk, family["head"], D(2026, 5, 6))
     r1 = ops.open_request(
