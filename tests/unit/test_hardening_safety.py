@@ -471,3 +471,34 @@ def test_a_duplicate_staff_code_names_the_staff_code(database: peewee.Database) 
         Staff.insert(code="001", name="重复", role="officer").execute()
     error = translate(caught.value)
     assert "工作人员编号" in error.zh and "staff code" in error.en and "\n" not in str(error)
+
+
+def test_revoke_at_a_terminal_asks_and_respects_no(
+    sqlite_counter: tuple[str, Path], make_id: IdMaker
+) -> None:
+    import pty
+
+    url, _ = sqlite_counter
+
+    def cli(*args: str, ok: bool = True) -> Any:
+        result = run(url, *args)
+        assert result.exit_code == 0 or not ok, result.output
+        return result
+
+    head = resident(cli, make_id)
+    env = {**os.environ, "ZIYANG_DB": url, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    for answer, status in (("n", "valid"), ("y", "revoked")):
+        controller, terminal = pty.openpty()
+        os.write(controller, f"{answer}\n".encode())
+        done = subprocess.run(
+            [sys.executable, "-m", "ziyang_counter", "permit", "revoke", "--id-number", head,
+             "--reason", "迁回原籍", "--date", DAY],
+            stdin=terminal, capture_output=True, env=env, timeout=60,
+        )  # fmt: skip
+        os.close(terminal)
+        os.close(controller)
+        assert "确认注销" in done.stdout.decode("utf-8"), done
+        assert (done.returncode == 0) == (answer == "y"), done
+        db.initialize(None)
+        shown = js(run(url, "permit", "show", "--id-number", head, "--date", DAY, "--json"))
+        assert shown["status"] == status
