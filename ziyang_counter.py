@@ -250,12 +250,6 @@ def guarded(func: F) -> F:
 
             error = translate(exc)
             fail(as_json, error.zh, error.en)
-        except UnicodeError:
-            fail(
-                as_json,
-                "输入含有无效的 UTF-8 字节，请检查终端或脚本的编码（应为 UTF-8）",
-                "the input is not valid UTF-8; check the terminal or script encoding",
-            )
         except peewee.DatabaseError as exc:
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             fail(
@@ -268,6 +262,12 @@ def guarded(func: F) -> F:
             reason = exc.strerror or str(exc)
             fail(as_json, f"文件读写失败{where}：{reason}", f"file error{where}: {reason}")
         except Exception as exc:  # a bug of ours: one line for the officer, details in the log
+            if isinstance(exc, UnicodeEncodeError) and "surrogate" in exc.reason:
+                fail(  # bytes that were not UTF-8 reached a value (a file, a prompt answer)
+                    as_json,
+                    "输入含有无效的 UTF-8 字节，请检查终端或脚本的编码（应为 UTF-8）",
+                    "the input is not valid UTF-8; check the terminal or script encoding",
+                )
             log = record_crash(exc)
             fail(
                 as_json,

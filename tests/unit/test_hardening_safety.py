@@ -117,6 +117,22 @@ def test_out_refuses_a_file_it_did_not_write_unless_forced(
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
+def test_a_failed_render_leaves_the_old_file_whole(tmp_path: Path) -> None:
+    from ziyang_counter import write_replacing
+
+    old = tmp_path / "receipt.pdf"
+    old.write_bytes(b"%PDF-1.4 the receipt printed this morning")
+
+    def half_then_fail(path: str) -> None:
+        Path(path).write_bytes(b"%PDF-1.4 half")
+        raise RuntimeError("printer driver crashed mid-page")
+
+    with pytest.raises(RuntimeError):
+        write_replacing(half_then_fail, old)
+    assert old.read_bytes() == b"%PDF-1.4 the receipt printed this morning"
+    assert [p.name for p in tmp_path.iterdir()] == ["receipt.pdf"]
+
+
 def test_out_refuses_a_folder_and_names_a_missing_one(
     sqlite_counter: tuple[str, Path], tmp_path: Path
 ) -> None:
