@@ -1214,6 +1214,11 @@ def checked_target(target: Any, force: bool) -> Any:
             f"--out 应为 PDF 文件路径，{target} 是文件夹",
             f"--out must be a PDF file path; {target} is a folder",
         )
+    if target.exists() and not target.is_file():  # /dev/null, a pipe: even --force won't
+        raise CounterError(
+            f"--out 应为普通文件路径，{target} 不是普通文件",
+            f"--out must be a regular file path; {target} is not one",
+        )
     if not target.parent.is_dir():
         raise CounterError(
             f"文件读写失败 {target.parent}：文件夹不存在（请先建好文件夹）",

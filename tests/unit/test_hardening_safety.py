@@ -141,6 +141,11 @@ def test_out_refuses_a_folder_and_names_a_missing_one(
     folder.mkdir()
     result = run(url, "print", "notice", "--service", "H01", "--out", str(folder), "--force")
     assert result.exit_code == 1 and "文件夹" in one_line(result.stderr)
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    result = run(url, "print", "notice", "--service", "H01", "--out", str(pipe), "--force")
+    assert result.exit_code == 1 and "普通文件" in one_line(result.stderr)
+    assert pipe.is_fifo()
     missing = tmp_path / "no-such" / "n.pdf"
     result = run(url, "print", "notice", "--service", "H01", "--out", str(missing))
     assert result.exit_code == 1
