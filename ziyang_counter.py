@@ -410,6 +410,7 @@ def init_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """初始化或升级数据库并设置本窗口（可重复运行）/ create or upgrade the database."""
+    from db.connection import shown_location
     from db.setup import init_counter
 
     s = session(ctx)
@@ -421,6 +422,7 @@ def init_cmd(
         [
             f"已就绪：{result['community']} {result['counter']}号窗口（受理编号前缀 {result['office_code']}）",
             f"Ready: {result['community']}, counter {result['counter']}",
+            f"数据库 / database: {shown_location()}",  # where a relative sqlite:/// path landed
         ],
     )
 

@@ -378,7 +378,8 @@ def test_opening_creates_nothing_before_init(tmp_path: Path, monkeypatch) -> Non
         result = run(f"sqlite:///{missing}", *args)
         assert result.exit_code == 1 and str(missing) in one_line(result.stderr)
     assert sorted(p.name for p in tmp_path.iterdir()) == []
-    assert run("sqlite:///rel/x.db", "init").exit_code == 0
+    created = run("sqlite:///rel/x.db", "init")
+    assert created.exit_code == 0 and str(tmp_path / "rel" / "x.db") in created.stdout
     assert (tmp_path / "rel" / "x.db").is_file()
     assert run("sqlite:///rel/x.db", "request", "list").exit_code == 0
 
