@@ -759,6 +759,13 @@ def request_open(
     note: NoteOpt = "",
     date: DateOpt = None,
     as_json: JsonOpt = False,
+    again: Annotated[
+        str,
+        typer.Option(
+            "--again",
+            help="同一事项已有未办结办件时，确需再次申请的原因 / reason for a second open request",
+        ),
+    ] = "",
 ) -> None:
     """受理登记（不予办理的也登记在案）/ open a request."""
     from db.requests import open_request
@@ -774,6 +781,7 @@ def request_open(
         today=today,
         provided=provided or [],
         note=note,
+        again_reason=again,
     )
     view = request_view(request, today, with_events=True)
     hints = [f"打印受理回执：ziyang-counter print receipt {request.ticket}"]
