@@ -471,7 +471,13 @@ def person_add(
     household: Annotated[str, typer.Option("--household", help="户号 / household number")],
     id_number: IdOpt,
     name: Annotated[str, typer.Option("--name", help="姓名 / name")],
-    relation: Annotated[str, typer.Option("--relation", help="与户主关系 / relation to head")],
+    relation: Annotated[
+        str,
+        typer.Option(
+            "--relation",
+            help="与户主关系（GB/T 4761 称谓或代码，如 户主、长子、弟、73）/ relation to head",
+        ),
+    ],
     ethnicity: Annotated[str | None, typer.Option("--ethnicity", help="民族 / ethnicity")] = None,
     phone: Annotated[str, typer.Option("--phone", help="联系电话 / phone")] = "",
     hukou_address: Annotated[str, typer.Option("--hukou-address", help="户籍地址")] = "",

@@ -47,6 +47,9 @@ class OpenRequestExists(CounterError):
         self.ticket: str = request.ticket
         self.status: str = request.status
 
+    def as_dict(self) -> dict[str, str]:
+        return {**super().as_dict(), "ticket": self.ticket, "status": self.status}
+
 
 def open_requests_for(person: Person, service_code: str) -> list[Request]:
     """The person's requests of one service that are still open, oldest first."""

@@ -82,6 +82,7 @@ def up(migrator: SchemaMigrator, database: peewee.Database) -> None:
 
 
 def down(migrator: SchemaMigrator, database: peewee.Database) -> None:
+    """Drop what `up` added; person.relation stays VARCHAR(20) (longer terms may be stored)."""
     database.execute_sql(f'DROP INDEX IF EXISTS "{HEAD_INDEX}"')
     for table, column in (
         ("person", "relation_code"),

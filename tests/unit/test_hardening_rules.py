@@ -114,7 +114,7 @@ def test_a_service_already_open_points_to_its_ticket(
     with pytest.raises(ops.OpenRequestExists) as raised:
         open_(catalogue, desk, head, service)
     assert raised.value.ticket == first.ticket and raised.value.status == status
-    assert raised.value.request.id == first.id
+    assert raised.value.request.id == first.id and raised.value.as_dict()["ticket"] == first.ticket
     assert first.ticket in raised.value.zh and first.ticket in raised.value.en
     assert "--again" in raised.value.zh
     assert Request.select().count() == before  # nothing written
