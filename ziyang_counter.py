@@ -554,7 +554,13 @@ def person_add(
     household: Annotated[str, typer.Option("--household", help="户号 / household number")],
     id_number: IdOpt,
     name: Annotated[str, typer.Option("--name", help="姓名 / name")],
-    relation: Annotated[str, typer.Option("--relation", help="与户主关系 / relation to head")],
+    relation: Annotated[
+        str,
+        typer.Option(
+            "--relation",
+            help="与户主关系（GB/T 4761 称谓或代码，如 户主、长子、弟、73）/ relation to head",
+        ),
+    ],
     ethnicity: Annotated[str | None, typer.Option("--ethnicity", help="民族 / ethnicity")] = None,
     phone: Annotated[str, typer.Option("--phone", help="联系电话 / phone")] = "",
     hukou_address: Annotated[str, typer.Option("--hukou-address", help="户籍地址")] = "",
@@ -881,6 +887,13 @@ def request_open(
     note: NoteOpt = "",
     date: DateOpt = None,
     as_json: JsonOpt = False,
+    again: Annotated[
+        str,
+        typer.Option(
+            "--again",
+            help="同一事项已有未办结办件时，确需再次申请的原因 / reason for a second open request",
+        ),
+    ] = "",
 ) -> None:
     """受理登记（不予办理的也登记在案）/ open a request."""
     from db.requests import open_request
@@ -896,6 +909,7 @@ def request_open(
         today=today,
         provided=provided or [],
         note=note,
+        again_reason=again,
     )
     view = request_view(request, today, with_events=True)
     hints = [f"打印受理回执：ziyang-counter print receipt {request.ticket}"]

@@ -329,14 +329,17 @@ class _Builder:
                 service = rng.choice(services)
                 provided = self.documents(service, day, person)
                 desk = self.desk(HOME)
-                request = requests.open_request(
-                    id_number=person.id_number,
-                    service=service.code,
-                    catalogue=self.catalogue,
-                    desk=desk,
-                    today=day,
-                    provided=provided,
-                )
+                try:
+                    request = requests.open_request(
+                        id_number=person.id_number,
+                        service=service.code,
+                        catalogue=self.catalogue,
+                        desk=desk,
+                        today=day,
+                        provided=provided,
+                    )
+                except requests.OpenRequestExists:
+                    continue  # a counter does not open the same service twice
                 if day not in old:
                     self.follow_up(request, day, desk)
         ENTRY_TIME.set(None)

@@ -93,10 +93,25 @@ class Person(BaseModel):
     sex = peewee.CharField(max_length=2)
     birth_date = peewee.DateField()
     ethnicity = peewee.CharField(max_length=10, default="汉族")
-    relation = peewee.CharField(max_length=10)
+    relation = peewee.CharField(max_length=20)  # the GB/T 4761 term, as displayed
+    relation_code = peewee.CharField(max_length=2, default="")  # its code; rules use this
     phone = peewee.CharField(max_length=20, default="")
     hukou_address = peewee.CharField(max_length=120, default="")
     created_at = peewee.DateTimeField(default=_now)
+
+
+# One head (户主, or 本人) per household, enforced by the database on both engines so two
+# counters adding a head at once cannot both succeed (m0002 adds it to existing databases).
+HEAD_INDEX = "person_one_head"
+Person.add_index(
+    peewee.ModelIndex(
+        Person,
+        (Person.household,),
+        unique=True,
+        name=HEAD_INDEX,
+        where=peewee.SQL("relation_code IN ('01', '02')"),
+    )
+)
 
 
 class Permit(BaseModel):
@@ -144,6 +159,7 @@ class Request(BaseModel):
     closed_on = peewee.DateField(null=True)
     community = peewee.CharField(max_length=60)
     counter_code = peewee.CharField(max_length=16)
+    counter_no = peewee.IntegerField(default=0)  # the counter's number; never parse the code
     staff = peewee.ForeignKeyField(Staff, backref="requests")
     permit = peewee.ForeignKeyField(Permit, null=True, backref="requests")
     verify_code = peewee.CharField(max_length=16, index=True, default="")
@@ -178,6 +194,7 @@ class PermitEvent(BaseModel):
     valid_until = peewee.DateField()
     residence_since = peewee.DateField()
     note = peewee.TextField(default="")
+    late = peewee.BooleanField(default=False)  # an endorsement made after the permit lapsed
 
 
 class AccessLog(BaseModel):

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
+
+import peewee
 
 from db.connection import db, is_postgres
-from db.models import AccessLog, Household, Person
+from db.models import HEAD_INDEX, AccessLog, Household, Person
 from db.setup import Desk, ensure_ready, get_setting, initials_of, next_serial, stamp
 from forms import people as checks
 from forms.citizen_id import mask_id, parse_citizen_id
 from forms.errors import CounterError
+from forms.people import HEAD_CODES
 from forms.scope import HouseholdFacts, PersonFacts
 
 
@@ -61,6 +66,29 @@ def get_household(number: str) -> Household:
     return household
 
 
+def _second_head(number: str) -> CounterError:
+    return CounterError(f"搬迁户 {number} 已有户主", f"household {number} already has a head")
+
+
+def _one_head(add: Callable[..., Person]) -> Callable[..., Person]:
+    """Two counters adding a head at once both pass the check; the partial unique index lets
+    only one through, and the other gets the same one-line error as a sequential second head."""
+
+    @functools.wraps(add)
+    def guarded(**kwargs: object) -> Person:
+        try:
+            return add(**kwargs)
+        except peewee.IntegrityError as exc:
+            if HEAD_INDEX in str(exc) or "person.household_id" in str(exc):
+                raise _second_head(
+                    str(kwargs.get("household_number", "")).strip().upper()
+                ) from None
+            raise
+
+    return guarded
+
+
+@_one_head
 def add_person(
     *,
     household_number: str,
@@ -75,7 +103,7 @@ def add_person(
     household = get_household(household_number)
     cid = parse_citizen_id(id_number, today)
     name = checks.check_name(name)
-    relation = checks.check_relation(relation)
+    kin = checks.check_relation(relation)
     ethnic = checks.check_ethnicity(ethnicity)
     phone = checks.check_phone(phone)
     with db.atomic():
@@ -86,11 +114,8 @@ def add_person(
                 f"citizen ID {mask_id(cid.number)} is already registered "
                 f"(household {existing.household.number})",
             )
-        if relation == "户主" and household.members.where(Person.relation == "户主").exists():
-            raise CounterError(
-                f"搬迁户 {household.number} 已有户主",
-                f"household {household.number} already has a head",
-            )
+        if kin.is_head and household.members.where(Person.relation_code.in_(HEAD_CODES)).exists():
+            raise _second_head(household.number)
         county = get_setting("county_name", "陕西省安康市紫阳县")
         return Person.create(
             household=household,
@@ -100,7 +125,8 @@ def add_person(
             sex=cid.sex,
             birth_date=cid.birth_date,
             ethnicity=ethnic,
-            relation=relation,
+            relation=kin.term,
+            relation_code=kin.code,
             phone=phone,
             hukou_address=(hukou_address or f"{county}{household.origin_village}").strip(),
         )
@@ -141,7 +167,7 @@ def show_person(id_number: str, desk: Desk, today: dt.date, what: str = "查看�
 
 
 def head_of(household: Household) -> Person | None:
-    return household.members.where(Person.relation == "户主").first()
+    return household.members.where(Person.relation_code.in_(HEAD_CODES)).first()
 
 
 def person_facts(person: Person) -> PersonFacts:
@@ -151,6 +177,7 @@ def person_facts(person: Person) -> PersonFacts:
         birth_date=person.birth_date,
         sex=person.sex,
         relation=person.relation,
+        relation_code=person.relation_code,
     )
 
 

@@ -17,13 +17,17 @@ from db.views import current_permit
 from forms import permits as rules
 from forms.catalogue import Catalogue
 from forms.errors import CounterError
+from forms.permits import PermitEventKind, PermitStatus
 from forms.scope import Decision
+from forms.status import Outcome
 from forms.workdays import add_working_days
 
 REPLACE_REASONS = {"lost": "遗失补领", "damaged": "损坏换领（原证已交回）"}
 
 
-def _event(permit: Permit, kind: str, desk: Desk, today: dt.date, note: str = "") -> None:
+def _event(
+    permit: Permit, kind: str, desk: Desk, today: dt.date, note: str = "", *, late: bool = False
+) -> None:
     PermitEvent.create(
         permit=permit,
         kind=kind,
@@ -33,6 +37,7 @@ def _event(permit: Permit, kind: str, desk: Desk, today: dt.date, note: str = ""
         valid_until=permit.valid_until,
         residence_since=permit.residence_since,
         note=note,
+        late=late,
     )
 
 
@@ -41,10 +46,10 @@ def _decided(
 ) -> Decision:
     service = catalogue.permit_service(action)
     decision = decide(person, service, desk.community, today, ["all"])
-    if decision.decision == "refuse":
+    if decision.decision == Outcome.REFUSE:
         raise CounterError(
             f"不能办理{service.name}：{decision.refusal_message()}",
-            f"cannot {action} the permit: " + "; ".join(r.rule for r in decision.blocking),
+            f"cannot {action} the permit: {decision.refusal_english()}",
         )
     return decision
 
@@ -68,15 +73,19 @@ def issue_permit(*, id_number: str, catalogue: Catalogue, desk: Desk, today: dt.
             number=_new_number(catalogue, today),
             person=person,
             community=desk.community,
-            status="valid",
+            status=PermitStatus.VALID,
             accepted_on=request.opened_on,
-            issue_due_by=add_working_days(request.opened_on, rules.ISSUE_LIMIT_WORKING_DAYS),
+            # The catalogue's time limit of the issue service is the one source (Article 9).
+            issue_due_by=add_working_days(request.opened_on, decision.service.time_limit),
             issued_on=today,
             valid_until=rules.valid_until_for(today),
             residence_since=max(since, household.moved_in),
         )
         late = today > permit.issue_due_by
-        _event(permit, "issued", desk, today, "超过15个工作日发证" if late else "")
+        limit = decision.service.time_limit
+        _event(
+            permit, PermitEventKind.ISSUED, desk, today, f"超过{limit}个工作日发证" if late else ""
+        )
         finish_permit_request(request, permit.id, desk, today, f"已发放居住证{permit.number}")
         return permit
 
@@ -95,8 +104,8 @@ def endorse_permit(*, id_number: str, catalogue: Catalogue, desk: Desk, today: d
         ).execute()
         permit.valid_until = result.valid_until
         permit.residence_since = result.residence_since
-        note = "逾期签注，居住年限自签注之日起重新计算" if result.late else "按期签注"
-        _event(permit, "endorsed", desk, today, note)
+        note = "逾期签注，使用功能恢复，居住年限自签注之日起连续计算" if result.late else "按期签注"
+        _event(permit, PermitEventKind.ENDORSED, desk, today, note, late=result.late)
         finish_permit_request(
             request, permit.id, desk, today, f"已签注，有效期至{result.valid_until.isoformat()}"
         )
@@ -119,27 +128,29 @@ def replace_permit(
         assert old is not None  # the scope check refuses replacement without a permit
         request = attach_permit_request(person, decision, desk, today)
         label = REPLACE_REASONS[reason]
-        Permit.update(status="replaced", closed_on=today, closed_reason=label).where(
+        Permit.update(status=PermitStatus.REPLACED, closed_on=today, closed_reason=label).where(
             Permit.id == old.id
         ).execute()
-        old.status = "replaced"
+        old.status = PermitStatus.REPLACED
         new = Permit.create(
             number=_new_number(catalogue, today),
             person=person,
             community=old.community,
-            status="valid",
+            status=PermitStatus.VALID,
             accepted_on=request.opened_on,
-            issue_due_by=add_working_days(request.opened_on, rules.ISSUE_LIMIT_WORKING_DAYS),
+            issue_due_by=add_working_days(request.opened_on, decision.service.time_limit),
             issued_on=today,
             valid_until=old.valid_until,
             residence_since=old.residence_since,
             replaces=old,
             fee_yuan=decision.service.fee_yuan,
         )
-        _event(old, "replaced", desk, today, f"{label}，由{new.number}替代，原证号作废")
+        _event(
+            old, PermitEventKind.REPLACED, desk, today, f"{label}，由{new.number}替代，原证号作废"
+        )
         _event(
             new,
-            "issued",
+            PermitEventKind.ISSUED,
             desk,
             today,
             f"{label}，替代{old.number}，收取工本费{decision.service.fee_yuan:g}元",

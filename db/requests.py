@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from db.connection import db, is_postgres
 from db.models import Person, Request, RequestEvent
-from db.people import find_person, household_facts, person_facts
+from db.people import find_person, household_facts, lock_person, person_facts
 from db.setup import Desk, ensure_ready, get_setting, next_serial, stamp
 from db.views import current_permit
 from forms.catalogue import Catalogue, Document, Service
@@ -22,11 +22,42 @@ from forms.status import (
     DECISION_LABELS,
     OPEN_STATUSES,
     STATUS_LABELS,
+    EventKind,
+    Status,
     ensure_allowed,
     status_after_open,
 )
 from forms.verify import normalise_code, receipt_code
 from forms.workdays import add_working_days
+
+
+class OpenRequestExists(CounterError):
+    """The person already has this service open: carry that ticket so the desk can show it."""
+
+    def __init__(self, request: Request) -> None:
+        label = STATUS_LABELS[request.status]
+        super().__init__(
+            f"{request.person.name}已有未办结的“{request.service_name}”：{request.ticket}"
+            f"（{label}，{request.opened_on.isoformat()}受理），请在该办件上继续办理"
+            "（request show）；确需再次申请的，用 --again 写明原因",
+            f"{request.service_code} is already open for this person as {request.ticket} "
+            f"({request.status}); continue with that ticket, or use --again REASON",
+        )
+        self.request = request
+        self.ticket: str = request.ticket
+        self.status: str = request.status
+
+    def as_dict(self) -> dict[str, str]:
+        return {**super().as_dict(), "ticket": self.ticket, "status": self.status}
+
+
+def open_requests_for(person: Person, service_code: str) -> list[Request]:
+    """The person's requests of one service that are still open, oldest first."""
+    return list(
+        person.requests.where(
+            (Request.service_code == service_code) & Request.status.in_(OPEN_STATUSES)
+        ).order_by(Request.opened_at, Request.id)
+    )
 
 
 def permit_facts(person: Person) -> PermitFacts | None:
@@ -98,7 +129,9 @@ def create_request(
     service = decision.service
     status = status_after_open(decision.decision, bool(decision.missing))
     promised = (
-        add_working_days(today, service.time_limit) if status in ("accepted", "referred") else None
+        add_working_days(today, service.time_limit)
+        if status in (Status.ACCEPTED, Status.REFERRED)
+        else None
     )
     serial = next_serial(f"ticket:{desk.counter_code}", today.year)
     ticket = f"{desk.counter_code}-{today.year}-{serial:06d}"
@@ -123,16 +156,19 @@ def create_request(
         opened_at=opened_at,
         verify_code=code_for(ticket, person.id_number, service.code, opened_at),
         promised_by=promised,
-        closed_on=today if status == "refused" else None,
+        closed_on=today if status == Status.REFUSED else None,
         community=desk.community,
         counter_code=desk.counter_code,
+        counter_no=desk.counter_no,
         staff=desk.staff_id,
     )
-    _record(request, "opened", desk, today, note or DECISION_LABELS[decision.decision])
-    if status == "refused":
-        _record(request, "refused", desk, today, decision.refusal_message())
-    elif status == "referred":
-        _record(request, "forwarded", desk, today, f"开具转办单，转{decision.handled_by}办理")
+    _record(request, EventKind.OPENED, desk, today, note or DECISION_LABELS[decision.decision])
+    if status == Status.REFUSED:
+        _record(request, EventKind.REFUSED, desk, today, decision.refusal_message())
+    elif status == Status.REFERRED:
+        _record(
+            request, EventKind.FORWARDED, desk, today, f"开具转办单，转{decision.handled_by}办理"
+        )
     return request
 
 
@@ -182,13 +218,27 @@ def open_request(
     today: dt.date,
     provided: Sequence[str] = (),
     note: str = "",
+    again_reason: str = "",
 ) -> Request:
-    """Check and register a request. A refusal is registered too, with its reasons."""
+    """Check and register a request. A refusal is registered too, with its reasons.
+
+    A service the person already has open is not opened twice: OpenRequestExists points to
+    the open ticket. `again_reason` opens a genuine second request, the reason on record.
+    """
     ensure_ready()
     found = catalogue.find(service)
     person = find_person(id_number, today)
+    again = (again_reason or "").strip()
     with db.atomic():
+        lock_person(person)  # two counters opening the same service for one person queue here
+        already = open_requests_for(person, found.code)
+        if already and not again:
+            raise OpenRequestExists(already[0])
         decision = decide(person, found, desk.community, today, provided)
+        if already:
+            tickets = "、".join(r.ticket for r in already)
+            opened = note or DECISION_LABELS[decision.decision]
+            note = f"{opened}；再次申请（已有未办结的{tickets}），原因：{again}"
         return create_request(person, decision, desk, today, note)
 
 
@@ -342,21 +392,17 @@ def attach_permit_request(
     person: Person, decision: Decision, desk: Desk, today: dt.date
 ) -> Request:
     """The open request a permit operation finishes: the accepted one, or a new walk-in one."""
-    open_ones = list(
-        person.requests.where(
-            (Request.service_code == decision.service.code)
-            & Request.status.in_(("pending_materials", "accepted"))
-        )
-    )
-    pending = [r for r in open_ones if r.status == "pending_materials"]
+    open_ones = open_requests_for(person, decision.service.code)
+    pending = [r for r in open_ones if r.status == Status.PENDING_MATERIALS]
     if pending:
         raise CounterError(
             f"{pending[0].ticket} 仍缺材料：{'、'.join(pending[0].documents_missing)}；"
             "请先补正（request supplement）",
             f"{pending[0].ticket} still misses documents; supplement them first",
         )
-    if open_ones:
-        return open_ones[0]
+    accepted = [r for r in open_ones if r.status == Status.ACCEPTED]
+    if accepted:
+        return accepted[0]
     return create_request(person, decision, desk, today, "窗口当场受理")
 
 

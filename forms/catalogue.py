@@ -13,14 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from forms.errors import CounterError
+from forms.people import HEAD_CODES, RELATION_CODES, RELATION_GROUPS, relation_group_text
+from forms.status import SIDE_LABELS, Side
 
 DEFAULT_PATH = Path(__file__).with_name("catalogue.toml")
 
-SIDES = {
-    "here": "本窗口办理",
-    "forward": "代收转办",
-    "origin": "转迁出村办理",
-}
+SIDES = SIDE_LABELS  # side value -> label, one table (forms.status)
 PERMIT_ACTIONS = ("issue", "endorse", "replace")
 
 
@@ -47,7 +45,7 @@ class Conditions:
     min_age: int | None = None
     max_age: int | None = None
     min_residence_years: int | None = None
-    relations: tuple[str, ...] = ()
+    relations: tuple[str, ...] = ()  # GB/T 4761 codes ("02") or one-digit groups ("2")
     text: tuple[str, ...] = ()
 
     def describe(self) -> list[str]:
@@ -62,7 +60,7 @@ class Conditions:
         if self.min_residence_years:
             lines.append(f"在本社区连续居住满{self.min_residence_years}年（以居住证记载为准）")
         if self.relations:
-            lines.append("由" + "或".join(self.relations) + "办理")
+            lines.append("由" + relation_group_text(self.relations) + "办理")
         lines.extend(self.text)
         return lines
 
@@ -199,6 +197,14 @@ def _conditions(raw: Any, where: str, problems: _Problems) -> Conditions:
     for name, value in (("relations", relations), ("text", text)):
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             problems.add(f"{where}.{name}", "应为文字列表 / must be a list of strings")
+    if isinstance(relations, list):
+        for value in relations:
+            if isinstance(value, str) and value and not _relation_ok(value):
+                problems.add(
+                    f"{where}.relations",
+                    f'“{value}”应为家庭关系代码（GB/T 4761，如 "02" 户主）或一位分组码'
+                    f'（如 "2" 子、"7" 兄弟姐妹） / must be a GB/T 4761 code or group digit',
+                )
     min_age = _int(raw.get("min_age"), f"{where}.min_age", problems)
     max_age = _int(raw.get("max_age"), f"{where}.max_age", problems)
     if min_age is not None and max_age is not None and min_age > max_age:
@@ -212,6 +218,11 @@ def _conditions(raw: Any, where: str, problems: _Problems) -> Conditions:
         relations=tuple(relations) if isinstance(relations, list) else (),
         text=tuple(text) if isinstance(text, list) else (),
     )
+
+
+def _relation_ok(value: str) -> bool:
+    """A condition names relations by code or group, never by a word a register may vary."""
+    return value in RELATION_CODES or value in RELATION_GROUPS or value in HEAD_CODES
 
 
 SERVICE_FIELDS = {
@@ -232,7 +243,7 @@ def _service(raw: Any, where: str, problems: _Problems) -> Service | None:
     side = raw.get("side")
     if side not in SIDES:
         problems.add(f"{where}.side", f"应为 {'/'.join(SIDES)} / must be one of {', '.join(SIDES)}")
-        side = "here"
+        side = Side.HERE
     department = _text(raw.get("department"), f"{where}.department", problems, required=False)
     if side == "forward" and not department:
         problems.add(
@@ -264,7 +275,7 @@ def _service(raw: Any, where: str, problems: _Problems) -> Service | None:
         code=_text(raw.get("code"), f"{where}.code", problems),
         name=_text(name, f"{where}.name", problems),
         category=_text(raw.get("category"), f"{where}.category", problems),
-        side=side,
+        side=Side(side),
         department=department,
         time_limit=time_limit or 0,
         basis=_text(raw.get("basis"), f"{where}.basis", problems),

@@ -4,14 +4,109 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
+from typing import NamedTuple
 
 from forms.errors import CounterError
 
-RELATIONS = (
-    "户主", "配偶", "子", "女", "儿媳", "女婿", "孙子", "孙女", "外孙子", "外孙女",
-    "父亲", "母亲", "公公", "婆婆", "岳父", "岳母", "祖父", "祖母",
-    "兄弟", "姐妹", "其他",
-)  # fmt: skip
+# GB/T 4761-2008 家庭关系代码: every two-digit code and its term, as household registers write
+# relations to the head. The first digit is the group (see RELATION_GROUPS).
+RELATION_CODES: dict[str, str] = {
+    "01": "本人", "02": "户主",
+    "10": "配偶", "11": "夫", "12": "妻",
+    "20": "子", "21": "独生子", "22": "长子", "23": "次子", "24": "三子", "25": "四子",
+    "26": "五子", "27": "养子或继子", "28": "女婿", "29": "其他儿子",
+    "30": "女", "31": "独生女", "32": "长女", "33": "次女", "34": "三女", "35": "四女",
+    "36": "五女", "37": "养女或继女", "38": "儿媳", "39": "其他女儿",
+    "40": "孙子、孙女或外孙子、外孙女", "41": "孙子", "42": "孙女", "43": "外孙子",
+    "44": "外孙女", "45": "孙媳妇或外孙媳妇", "46": "孙女婿或外孙女婿",
+    "47": "曾孙子或外曾孙子", "48": "曾孙女或外曾孙女", "49": "其他孙子、孙女或外孙子、外孙女",
+    "50": "父母", "51": "父亲", "52": "母亲", "53": "公公", "54": "婆婆", "55": "岳父",
+    "56": "岳母", "57": "继父或养父", "58": "继母或养母", "59": "其他父母关系",
+    "60": "祖父母或外祖父母", "61": "祖父", "62": "祖母", "63": "外祖父", "64": "外祖母",
+    "65": "配偶的祖父母或外祖父母", "66": "曾祖父", "67": "曾祖母",
+    "68": "配偶的曾祖父母或外曾祖父母", "69": "其他祖父母或外祖父母关系",
+    "70": "兄弟姐妹", "71": "兄", "72": "嫂", "73": "弟", "74": "弟媳", "75": "姐姐",
+    "76": "姐夫", "77": "妹妹", "78": "妹夫", "79": "其他兄弟姐妹",
+    "80": "其他", "81": "伯父", "82": "伯母", "83": "叔父", "84": "婶母", "85": "舅父",
+    "86": "舅母", "87": "姨父", "88": "姨母", "89": "姑父", "90": "姑母",
+    "91": "堂兄弟、堂姐妹", "92": "表兄弟、表姐妹", "93": "侄子", "94": "侄女", "95": "外甥",
+    "96": "外甥女", "97": "其他亲属", "99": "非亲属",
+}  # fmt: skip
+
+# Words registers and clerks commonly write for the same relations (the code's term is always
+# accepted as well).
+RELATION_ALIASES: dict[str, str] = {
+    "儿子": "20", "女儿": "30", "养子": "27", "继子": "27", "养女": "37", "继女": "37",
+    "二子": "23", "二女": "33", "儿媳妇": "38",
+    "孙子女": "40", "外孙": "43", "孙媳妇": "45", "外孙媳妇": "45", "孙女婿": "46",
+    "外孙女婿": "46", "曾孙子": "47", "曾孙": "47", "曾孙女": "48",
+    "父": "51", "母": "52", "继父": "57", "养父": "57", "继母": "58", "养母": "58",
+    "祖父母": "60", "外祖父母": "60", "爷爷": "61", "奶奶": "62", "外公": "63", "外婆": "64",
+    "兄弟": "70", "姐妹": "70", "哥哥": "71", "嫂子": "72", "弟弟": "73", "弟妹": "74",
+    "姐": "75", "妹": "77", "伯伯": "81", "叔叔": "83", "婶婶": "84", "婶": "84", "舅舅": "85",
+    "姨夫": "87", "姨妈": "88", "姑妈": "90", "姑姑": "90",
+    "堂兄弟": "91", "堂姐妹": "91", "表兄弟": "92", "表姐妹": "92",
+}  # fmt: skip
+
+# The one-digit groups of GB/T 4761 that rules use (a catalogue condition names a group or a code).
+RELATION_GROUPS: dict[str, str] = {
+    "0": "户主", "1": "配偶", "2": "子", "3": "女", "4": "孙子女", "5": "父母",
+    "6": "祖父母", "7": "兄弟姐妹", "8": "其他", "9": "其他",
+}  # fmt: skip
+HEAD_CODES = ("01", "02")  # 本人 is the head themself: both count as the household's head
+
+
+class Relation(NamedTuple):
+    """A relation to the head: its GB/T 4761 code and the standard's term for it."""
+
+    code: str
+    term: str
+
+    @property
+    def group(self) -> str:
+        return self.code[:1]
+
+    @property
+    def is_head(self) -> bool:
+        return self.code in HEAD_CODES
+
+
+def relation_code_of(term: str) -> str:
+    """The code of a stored or typed term; empty if it is not a known relation."""
+    text = (term or "").strip()
+    if text in RELATION_CODES:
+        return text
+    by_term = {t: c for c, t in RELATION_CODES.items()}
+    return by_term.get(text) or RELATION_ALIASES.get(text, "")
+
+
+def relation_matches(code: str, wanted: Sequence[str]) -> bool:
+    """Does a relation code satisfy a condition naming codes ("02") or groups ("2")?"""
+    for item in wanted:
+        if item in HEAD_CODES or item == "0":
+            if code in HEAD_CODES:
+                return True
+        elif len(item) == 1:
+            if code[:1] == item:
+                return True
+        elif code == item:
+            return True
+    return False
+
+
+def relation_group_text(wanted: Sequence[str]) -> str:
+    """Readable Chinese for a condition's codes and groups, e.g. "户主或配偶"."""
+    words = []
+    for item in wanted:
+        if item in HEAD_CODES or item == "0":
+            words.append("户主")
+        elif len(item) == 1:
+            words.append(RELATION_GROUPS.get(item, item))
+        else:
+            words.append(RELATION_CODES.get(item, item))
+    return "或".join(dict.fromkeys(words))
+
 
 ETHNICITIES = (
     "汉", "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白",
@@ -36,14 +131,19 @@ def check_name(raw: str) -> str:
     return name
 
 
-def check_relation(raw: str) -> str:
+def check_relation(raw: str) -> Relation:
+    """A relation as the register writes it (term, common word or two-digit GB/T 4761 code)."""
     relation = (raw or "").strip()
-    if relation not in RELATIONS:
+    code = relation_code_of(relation)
+    if not code:
+        examples = "、".join(("户主", "配偶", "长子", "次女", "儿媳", "孙子", "父亲", "弟", "侄子"))
         raise CounterError(
-            f"与户主关系“{relation}”无效，可填：{'、'.join(RELATIONS)}",
-            f"unknown relation to head '{relation}'; use one of the listed Chinese terms",
+            f"与户主关系“{relation or '（空）'}”无效：请按户口簿填写（GB/T 4761 家庭关系），"
+            f"如{examples}，或两位代码（如 02 户主、73 弟）",
+            f"unknown relation to head '{relation}': use a GB/T 4761 term as in the household "
+            "register (e.g. 户主, 配偶, 长子, 弟) or its two-digit code (e.g. 02, 73)",
         )
-    return relation
+    return Relation(code, RELATION_CODES[code])
 
 
 def check_ethnicity(raw: str | None) -> str:

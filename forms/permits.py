@@ -1,26 +1,48 @@
 """The residence permit's calendar: validity, the endorsement window, lapse and residence.
 
-Rules (domain brief, from 居住证暂行条例 and the county's permit guide):
+Rules (domain brief, from 《居住证暂行条例》 and the county's permit guide):
 - a permit issued on day D is valid until the day before D + 1 year;
-- it can be endorsed from one month before the anniversary, which extends it by a year;
-- past its valid-until day it has lapsed; a late endorsement makes it valid for a year from the
-  endorsement date, and residence then counts again from that date.
+- it can be endorsed from one month before the anniversary, which extends it by a year
+  (Article 10);
+- past its valid-until day its use is suspended (使用功能中止, Article 10: not cancelled); a late
+  endorsement restores it for a year from the endorsement date, and residence then counts again
+  from that date.
+The issue time limit (Article 9: within 15 days of acceptance) is the catalogue's `time_limit`
+of the issue service, so a supervisor changes it in one place.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 
 from forms.errors import CounterError
 
-ISSUE_LIMIT_WORKING_DAYS = 15  # 居住证暂行条例 第十一条: issued within 15 days of acceptance
 
-STATUS_LABELS = {
-    "valid": "有效",
-    "lapsed": "未签注失效",
-    "revoked": "已注销",
-    "replaced": "已补换（旧证作废）",
+class PermitStatus(StrEnum):
+    """A permit's state; `lapsed` is never stored, it is computed from the valid-until day."""
+
+    VALID = "valid"
+    LAPSED = "lapsed"
+    REVOKED = "revoked"
+    REPLACED = "replaced"
+
+
+class PermitEventKind(StrEnum):
+    """The kind of a permit history entry (PermitEvent.kind)."""
+
+    ISSUED = "issued"
+    ENDORSED = "endorsed"
+    REPLACED = "replaced"
+    REVOKED = "revoked"
+
+
+STATUS_LABELS: dict[str, str] = {
+    PermitStatus.VALID: "有效",
+    PermitStatus.LAPSED: "未签注，使用功能中止",
+    PermitStatus.REVOKED: "已注销",
+    PermitStatus.REPLACED: "已补换（旧证作废）",
 }
 
 
@@ -55,11 +77,11 @@ def endorsement_opens(valid_until: dt.date) -> dt.date:
     return add_months(valid_until + dt.timedelta(days=1), -1)
 
 
-def effective_status(stored: str, valid_until: dt.date, today: dt.date) -> str:
+def effective_status(stored: str, valid_until: dt.date, today: dt.date) -> PermitStatus:
     """valid / lapsed / revoked / replaced: a valid permit past its day has lapsed."""
-    if stored == "valid" and today > valid_until:
-        return "lapsed"
-    return stored
+    if stored == PermitStatus.VALID and today > valid_until:
+        return PermitStatus.LAPSED
+    return PermitStatus(stored)
 
 
 @dataclass(frozen=True)
@@ -75,7 +97,7 @@ def endorse(
     stored: str, valid_until: dt.date, residence_since: dt.date, day: dt.date
 ) -> Endorsement:
     """Endorse a permit on `day`, or say why not and when it becomes possible."""
-    if stored in ("revoked", "replaced"):
+    if stored in (PermitStatus.REVOKED, PermitStatus.REPLACED):
         raise CounterError(
             f"该居住证{STATUS_LABELS[stored]}，不能签注",
             f"the permit is {stored} and cannot be endorsed",

@@ -10,18 +10,97 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 
 from forms import permits
 from forms.catalogue import Document, Service
 from forms.citizen_id import age_on
 from forms.errors import CounterError
+from forms.people import relation_code_of, relation_group_text, relation_matches
+from forms.permits import PermitStatus
+from forms.status import Outcome, Side
 
 PERMIT_GUIDE = (
     "“1126”机制·一本证定人：县乡村振兴局会同公安部门制定办事指南，明确“居住证”使用范围和权限"
 )
 TWO_LISTS = "“1126”机制·两项清单定责：防止办事多头跑和两头都不管"
 ONE_TIME_NOTICE = "一次性告知：材料不全的，一次性告知需补正的全部材料"
-REGULATION_14 = "《居住证暂行条例》第十四条：逾期未签注的，居住证不再有效"
+# 《居住证暂行条例》（国务院令第663号）: Article 9 the application, its materials, the one-time
+# notice and the 15-day issue; Article 10 the yearly endorsement and lapse (使用功能中止, restored
+# by a late endorsement); Article 11 replacement; Article 21 the fees.
+REGULATION_9 = (
+    "《居住证暂行条例》第九条：申领居住证，应当提交本人居民身份证、本人相片以及居住地住址等证明"
+    "材料；申请材料不全的，一次性告知需要补充的材料；公安机关自受理之日起15日内制作发放居住证"
+)
+REGULATION_10 = (
+    "《居住证暂行条例》第十条：居住证每年签注1次，应当在居住每满1年之日前1个月内办理签注；"
+    "逾期未办理签注的，居住证使用功能中止；补办签注手续的，使用功能恢复，"
+    "居住年限自补办签注手续之日起连续计算"
+)
+REGULATION_11 = (
+    "《居住证暂行条例》第十一条：居住证损坏难以辨认或者丢失的，办理换领、补领手续；"
+    "换领新证时，应当交回原证"
+)
+REGULATION_21 = (
+    "《居住证暂行条例》第二十一条：首次申领居住证免收证件工本费；换领、补领居住证，"
+    "应当缴纳证件工本费；办理签注手续不得收取费用"
+)
+
+
+class Rule(StrEnum):
+    """The rule a reason comes from; the values are stored with each request's reasons."""
+
+    SIDE_HERE = "SIDE-HERE"
+    SIDE_FORWARD = "SIDE-FORWARD"
+    SIDE_ORIGIN = "SIDE-ORIGIN"
+    MATERIALS_MISSING = "MATERIALS-MISSING"
+    PERMIT_SCOPE = "PERMIT-SCOPE"
+    PERMIT_NONE = "PERMIT-NONE"
+    PERMIT_REVOKED = "PERMIT-REVOKED"
+    PERMIT_LAPSED = "PERMIT-LAPSED"
+    PERMIT_COMMUNITY = "PERMIT-COMMUNITY"
+    PERMIT_VALID = "PERMIT-VALID"
+    PERMIT_SERVICE = "PERMIT-SERVICE"
+    PERMIT_HELD = "PERMIT-HELD"
+    ENDORSE_EARLY = "ENDORSE-EARLY"
+    ENDORSE_LATE = "ENDORSE-LATE"
+    ENDORSE_ON_TIME = "ENDORSE-ON-TIME"
+    REPLACE_LAPSED = "REPLACE-LAPSED"
+    AGE_MIN = "AGE-MIN"
+    AGE_MAX = "AGE-MAX"
+    RESIDENCE = "RESIDENCE"
+    RELATION = "RELATION"
+
+
+# One English sentence per rule, for the English half of an error that would otherwise be a
+# bare rule code. It says what the rule found when it blocks (or notes) a request.
+RULE_SENTENCES: dict[str, str] = {
+    Rule.SIDE_HERE: "the service is handled at this counter",
+    Rule.SIDE_FORWARD: "the counter collects the materials and forwards them to a county department",
+    Rule.SIDE_ORIGIN: "the service stays with the move-out village; the counter issues a transfer slip",
+    Rule.MATERIALS_MISSING: "documents are missing and were all listed in one notice",
+    Rule.PERMIT_SCOPE: "the service is outside the residence permit's scope of use",
+    Rule.PERMIT_NONE: "the person holds no usable residence permit",
+    Rule.PERMIT_REVOKED: "the residence permit was revoked or replaced",
+    Rule.PERMIT_LAPSED: "the residence permit was not endorsed in time and its use is suspended",
+    Rule.PERMIT_COMMUNITY: "the person belongs to another community's service hall",
+    Rule.PERMIT_VALID: "the residence permit is valid",
+    Rule.PERMIT_SERVICE: "residence-permit services need no valid permit",
+    Rule.PERMIT_HELD: "the person already holds a residence permit",
+    Rule.ENDORSE_EARLY: "it is too early to endorse the residence permit",
+    Rule.ENDORSE_LATE: "the endorsement is late; residence years count again from today",
+    Rule.ENDORSE_ON_TIME: "the endorsement is within its window",
+    Rule.REPLACE_LAPSED: "the old permit was not endorsed in time; endorse the new one too",
+    Rule.AGE_MIN: "the person is under the service's minimum age",
+    Rule.AGE_MAX: "the person is over the service's maximum age",
+    Rule.RESIDENCE: "the person has not yet lived here for the required years",
+    Rule.RELATION: "the service is applied for by another member of the household",
+}
+
+
+def rule_sentence(rule: str) -> str:
+    """The English sentence for a rule code (the code itself if a stored one is unknown)."""
+    return RULE_SENTENCES.get(rule, rule)
 
 
 @dataclass(frozen=True)
@@ -30,7 +109,8 @@ class PersonFacts:
     name: str
     birth_date: dt.date
     sex: str
-    relation: str
+    relation: str  # the GB/T 4761 term, as displayed
+    relation_code: str = ""  # its two-digit code; rules decide by this (derived if empty)
 
 
 @dataclass(frozen=True)
@@ -80,6 +160,10 @@ class Decision:
         """The refusal in one line: every blocking reason, then what would make it possible."""
         text = "；".join(r.text for r in self.blocking)
         return f"{text}。{self.remedy}" if self.remedy else text
+
+    def refusal_english(self) -> str:
+        """The blocking reasons as English sentences, for the English half of an error."""
+        return "; ".join(dict.fromkeys(rule_sentence(r.rule) for r in self.blocking))
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -169,10 +253,10 @@ def check_scope(
     def refuse(rule: str, text: str, basis: str, remedy: str) -> None:
         refusals.append((Reason(rule, text, basis), remedy))
 
-    if service.side == "origin":
+    if service.side == Side.ORIGIN:
         reasons.append(
             Reason(
-                "SIDE-ORIGIN",
+                Rule.SIDE_ORIGIN,
                 f"“{service.name}”属迁出村责任清单，由迁出村{household.origin_village}办理；"
                 "搬迁群众在迁出地的权益不变，不受居住证状态影响，本窗口开具转办单",
                 service.basis,
@@ -180,7 +264,7 @@ def check_scope(
         )
         _add_missing_reason(reasons, missing, to_village=True)
         return Decision(
-            decision="refer_origin",
+            decision=Outcome.REFER_ORIGIN,
             service=service,
             handled_by=household.origin_village,
             reasons=tuple(reasons),
@@ -193,13 +277,13 @@ def check_scope(
     if service.permit_action:
         _check_permit_service(service, household, permit, counter_community, today, reasons, refuse)
     else:
-        _check_permit(service, permit, counter_community, today, reasons, refuse)
+        _check_permit(service, household, permit, counter_community, today, reasons, refuse)
 
     _check_conditions(service, person, household, permit, today, age, reasons, refuse)
 
     if refusals:
         return Decision(
-            decision="refuse",
+            decision=Outcome.REFUSE,
             service=service,
             handled_by=None,
             reasons=tuple(r for r, _ in refusals) + tuple(reasons),
@@ -211,21 +295,21 @@ def check_scope(
             blocking=tuple(r for r, _ in refusals),
         )
 
-    if service.side == "forward":
-        decision, handled_by = "forward_department", service.department
+    if service.side == Side.FORWARD:
+        decision, handled_by = Outcome.FORWARD_DEPARTMENT, service.department
         reasons.insert(
             0,
             Reason(
-                "SIDE-FORWARD",
+                Rule.SIDE_FORWARD,
                 f"“{service.name}”由本窗口代收材料，转{service.department}办理",
                 service.basis,
             ),
         )
     else:
-        decision, handled_by = "handle", hall_name(counter_community)
+        decision, handled_by = Outcome.HANDLE, hall_name(counter_community)
         reasons.insert(
             0,
-            Reason("SIDE-HERE", f"“{service.name}”属迁入社区事项，本窗口办理", service.basis),
+            Reason(Rule.SIDE_HERE, f"“{service.name}”属迁入社区事项，本窗口办理", service.basis),
         )
     _add_missing_reason(reasons, missing, to_village=False)
     return Decision(
@@ -250,7 +334,7 @@ def _add_missing_reason(
         text = f"办理时须向迁出村提交：{names}（已一次性告知）"
     else:
         text = f"材料不全，缺少{len(missing)}项：{names}；已一次性告知，补齐后办理（待补正，不作不予办理）"
-    reasons.append(Reason("MATERIALS-MISSING", text, ONE_TIME_NOTICE))
+    reasons.append(Reason(Rule.MATERIALS_MISSING, text, ONE_TIME_NOTICE))
 
 
 Refuse = Callable[[str, str, str, str], None]  # rule, text, basis, remedy
@@ -258,58 +342,67 @@ Refuse = Callable[[str, str, str, str], None]  # rule, text, basis, remedy
 
 def _check_permit(
     service: Service,
+    household: HouseholdFacts,
     permit: PermitFacts | None,
     counter_community: str,
     today: dt.date,
     reasons: list[Reason],
     refuse: Refuse,
 ) -> None:
-    """Services of the move-in community need a valid permit of this community, in scope."""
+    """Services of the move-in community need a valid permit of this community, in scope.
+
+    When the person has no usable permit and lives in another community, the remedy already
+    names that community's hall: P01 is only issued there (see `_check_permit_service`).
+    """
     if not service.needs_permit:
         return
+    elsewhere = household.community != counter_community
+    apply_at = f"请到{hall_name(household.community)}办理" if elsewhere else "请先办理"
     if not service.in_permit_scope:
         refuse(
-            "PERMIT-SCOPE",
+            Rule.PERMIT_SCOPE,
             f"“{service.name}”不在居住证使用范围和权限之内",
             PERMIT_GUIDE,
             "请按办事指南到主管部门办理",
         )
     if permit is None:
         refuse(
-            "PERMIT-NONE",
+            Rule.PERMIT_NONE,
             "当事人未持有居住证，迁入社区事项须凭居住证办理",
             PERMIT_GUIDE,
-            "请先办理“居住证申领”（P01），发证后即可办理",
+            f"{apply_at}“居住证申领”（P01），发证后即可办理",
         )
         return
     status = permit.status_on(today)
-    if status in ("revoked", "replaced"):
+    if status in (PermitStatus.REVOKED, PermitStatus.REPLACED):
         refuse(
-            "PERMIT-REVOKED",
+            Rule.PERMIT_REVOKED,
             f"居住证{permit.number}{permits.STATUS_LABELS[status]}，不能凭此证办理",
             PERMIT_GUIDE,
-            "请重新办理“居住证申领”（P01）",
+            f"{'请到' + hall_name(household.community) if elsewhere else '请'}"
+            "重新办理“居住证申领”（P01）",
         )
         return
-    if status == "lapsed":
+    if status == PermitStatus.LAPSED:
         refuse(
-            "PERMIT-LAPSED",
-            f"居住证{permit.number}有效期至{permit.valid_until.isoformat()}，未按期签注，已失效",
-            REGULATION_14,
-            "请先办理“居住证签注”（P02），签注当日即可办理",
+            Rule.PERMIT_LAPSED,
+            f"居住证{permit.number}有效期至{permit.valid_until.isoformat()}，"
+            "未按期签注，使用功能中止",
+            REGULATION_10,
+            "请先办理“居住证签注”（P02），签注当日即恢复使用",
         )
     if permit.community != counter_community:
         refuse(
-            "PERMIT-COMMUNITY",
+            Rule.PERMIT_COMMUNITY,
             f"居住证{permit.number}由{permit.community}登记，不属本社区（{counter_community}）",
             PERMIT_GUIDE + "；迁入地管理为主",
             f"请到{hall_name(permit.community)}办理",
         )
         return
-    if status == "valid":
+    if status == PermitStatus.VALID:
         reasons.append(
             Reason(
-                "PERMIT-VALID",
+                Rule.PERMIT_VALID,
                 f"居住证{permit.number}有效，有效期至{permit.valid_until.isoformat()}",
                 PERMIT_GUIDE,
             )
@@ -327,11 +420,11 @@ def _check_permit_service(
 ) -> None:
     """Apply, endorse, replace: no valid permit needed, but each has its own preconditions."""
     reasons.append(
-        Reason("PERMIT-SERVICE", "居住证本身的事项不以持有有效居住证为前提", service.basis)
+        Reason(Rule.PERMIT_SERVICE, "居住证本身的事项不以持有有效居住证为前提", service.basis)
     )
     if household.community != counter_community:
         refuse(
-            "PERMIT-COMMUNITY",
+            Rule.PERMIT_COMMUNITY,
             f"当事人安置在{household.community}，居住证由迁入社区受理，不属本社区（{counter_community}）",
             PERMIT_GUIDE + "；迁入地管理为主",
             f"请到{hall_name(household.community)}办理",
@@ -340,7 +433,7 @@ def _check_permit_service(
     if permit is None:
         if action != "issue":
             refuse(
-                "PERMIT-NONE",
+                Rule.PERMIT_NONE,
                 f"当事人未持有居住证，不能{service.name}",
                 service.basis,
                 "请办理“居住证申领”（P01）",
@@ -348,24 +441,24 @@ def _check_permit_service(
         return
     status = permit.status_on(today)
     if action == "issue":
-        if status == "valid":
+        if status == PermitStatus.VALID:
             refuse(
-                "PERMIT-HELD",
+                Rule.PERMIT_HELD,
                 f"当事人已持有有效居住证{permit.number}（有效期至{permit.valid_until.isoformat()}）",
                 service.basis,
                 "如遗失或损坏，请办理“居住证补换领”（P03）",
             )
-        elif status == "lapsed":
+        elif status == PermitStatus.LAPSED:
             refuse(
-                "PERMIT-HELD",
-                f"当事人已持有居住证{permit.number}，因未签注失效，无须重新申领",
-                REGULATION_14,
+                Rule.PERMIT_HELD,
+                f"当事人已持有居住证{permit.number}，因未签注使用功能中止，补办签注即恢复，无须重新申领",
+                REGULATION_10,
                 "请办理“居住证签注”（P02）",
             )
         return
-    if status in ("revoked", "replaced"):
+    if status in (PermitStatus.REVOKED, PermitStatus.REPLACED):
         refuse(
-            "PERMIT-NONE",
+            Rule.PERMIT_NONE,
             f"当事人居住证{permit.number}{permits.STATUS_LABELS[status]}，不能{service.name}",
             service.basis,
             "请办理“居住证申领”（P01）",
@@ -375,30 +468,34 @@ def _check_permit_service(
         opens = permits.endorsement_opens(permit.valid_until)
         if today < opens:
             refuse(
-                "ENDORSE-EARLY",
+                Rule.ENDORSE_EARLY,
                 f"居住证{permit.number}有效期至{permit.valid_until.isoformat()}，未到签注时间",
                 service.basis,
                 f"请于{opens.isoformat()}起办理签注",
             )
-        elif status == "lapsed":
+        elif status == PermitStatus.LAPSED:
             reasons.append(
                 Reason(
-                    "ENDORSE-LATE",
-                    f"逾期签注：签注后有效期一年，居住年限自{today.isoformat()}起重新计算",
-                    service.basis,
+                    Rule.ENDORSE_LATE,
+                    f"逾期签注：补办签注后使用功能恢复，有效期一年，居住年限自{today.isoformat()}起连续计算",
+                    REGULATION_10,
                 )
             )
         else:
             reasons.append(
                 Reason(
-                    "ENDORSE-ON-TIME",
+                    Rule.ENDORSE_ON_TIME,
                     f"在签注期内（{opens.isoformat()}起），有效期延长一年，居住年限连续计算",
                     service.basis,
                 )
             )
-    elif action == "replace" and status == "lapsed":
+    elif action == "replace" and status == PermitStatus.LAPSED:
         reasons.append(
-            Reason("REPLACE-LAPSED", "原证已因未签注失效，补换领后仍须办理签注", REGULATION_14)
+            Reason(
+                Rule.REPLACE_LAPSED,
+                "原证因未签注使用功能中止，补换领后仍须办理签注",
+                REGULATION_10,
+            )
         )
 
 
@@ -417,26 +514,26 @@ def _check_conditions(
         if age < cond.min_age:
             from_day = permits.add_years(person.birth_date, cond.min_age)
             refuse(
-                "AGE-MIN",
+                Rule.AGE_MIN,
                 f"当事人{age}周岁，未满{cond.min_age}周岁（按身份证号计算）",
                 service.basis,
                 f"可于{from_day.isoformat()}（年满{cond.min_age}周岁）起办理",
             )
         else:
             reasons.append(
-                Reason("AGE-MIN", f"当事人{age}周岁，已满{cond.min_age}周岁", service.basis)
+                Reason(Rule.AGE_MIN, f"当事人{age}周岁，已满{cond.min_age}周岁", service.basis)
             )
     if cond.max_age is not None:
         if age > cond.max_age:
             refuse(
-                "AGE-MAX",
+                Rule.AGE_MAX,
                 f"当事人{age}周岁，超过{cond.max_age}周岁，不符合该事项条件",
                 service.basis,
                 "该事项仅限" + f"{cond.max_age}周岁及以下人员；可咨询窗口其他适用事项",
             )
         else:
             reasons.append(
-                Reason("AGE-MAX", f"当事人{age}周岁，未超过{cond.max_age}周岁", service.basis)
+                Reason(Rule.AGE_MAX, f"当事人{age}周岁，未超过{cond.max_age}周岁", service.basis)
             )
     if cond.min_residence_years:
         since = permit.residence_since if permit else household.moved_in
@@ -444,7 +541,7 @@ def _check_conditions(
         note = "（逾期签注后重新起算）" if permit and since > household.moved_in else ""
         if today < reached:
             refuse(
-                "RESIDENCE",
+                Rule.RESIDENCE,
                 f"居住年限自{since.isoformat()}起算{note}，至今不满{cond.min_residence_years}年",
                 service.basis,
                 f"可于{reached.isoformat()}（居住满{cond.min_residence_years}年）起办理",
@@ -452,19 +549,21 @@ def _check_conditions(
         else:
             reasons.append(
                 Reason(
-                    "RESIDENCE",
+                    Rule.RESIDENCE,
                     f"居住年限自{since.isoformat()}起算{note}，已满{cond.min_residence_years}年",
                     service.basis,
                 )
             )
     if cond.relations:
-        if person.relation not in cond.relations:
+        code = person.relation_code or relation_code_of(person.relation)
+        if not relation_matches(code, cond.relations):
             head = f"户主{household.head_name}" if household.head_name else "户主"
             refuse(
-                "RELATION",
-                f"该事项以户为单位由{'或'.join(cond.relations)}办理，当事人为{person.relation}",
+                Rule.RELATION,
+                f"该事项以户为单位由{relation_group_text(cond.relations)}办理，"
+                f"当事人为{person.relation}",
                 service.basis,
                 f"请由{head}办理，或凭户主签字的委托书代办",
             )
         else:
-            reasons.append(Reason("RELATION", f"当事人为{person.relation}", service.basis))
+            reasons.append(Reason(Rule.RELATION, f"当事人为{person.relation}", service.basis))

@@ -323,7 +323,7 @@ def test_counters_sharing_a_database_name_themselves(cli, make_id: IdMaker) -> N
             "--id-number",
             head,
             "--service",
-            "H08",
+            "H01",  # not H08: that one is already open for this person
             "--date",
             DAY,
             "--json",

@@ -485,8 +485,8 @@ def test_tickets_carry_the_counter_and_restart_each_year(
         desk=desk,
         today=D(2026, 12, 31),
     )
-    r2 = ops.open_request(
-        id_number=family["head"], service="H01", catalogue=catalogue, desk=desk, today=D(2027, 1, 4)
+    r2 = ops.open_request(  # another service: H01 is still open from 2026
+        id_number=family["head"], service="H08", catalogue=catalogue, desk=desk, today=D(2027, 1, 4)
     )
     assert r1.ticket == "SXSQ03-2026-000002" and r2.ticket == "SXSQ03-2027-000001"
 
@@ -516,6 +516,7 @@ def test_counters_opening_at_the_same_moment_get_unique_gap_free_tickets(
                         catalogue=catalogue,
                         desk=desk,
                         today=TODAY,
+                        again_reason="负载测试：同一事项再次申请",
                     )
                     tickets.append(r.ticket)
         except BaseException as exc:  # reported below

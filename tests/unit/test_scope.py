@@ -141,7 +141,7 @@ def test_lapsed_permit_refuses_until_endorsed(catalogue: Catalogue) -> None:
     d = decide(catalogue, "医疗保险参保", permit=lapsed)
     assert blocking(d) == {"PERMIT-LAPSED"}
     assert "居住证签注" in d.remedy
-    assert "第十四条" in d.blocking[0].basis
+    assert "第十条" in d.blocking[0].basis and "使用功能中止" in d.blocking[0].basis
     # On its last valid day the same permit still works.
     assert (
         decide(catalogue, "医疗保险参保", permit=lapsed, today=D(2026, 11, 26)).decision == "handle"
