@@ -27,6 +27,8 @@ FIELD_NAMES: dict[str, tuple[str, str]] = {
     "schema_version.name": ("数据库版本", "schema version"),
     "id_number": ("公民身份号码", "citizen ID number"),
     "ticket": ("受理编号", "ticket"),
+    # the partial unique index person_one_head: one head (户主) per household
+    "person.household_id": ("户主（每户只能有一位）", "head of household (one per household)"),
     "household_id": ("所属户", "household"),
     "person_id": ("当事人", "person"),
 }

@@ -254,7 +254,7 @@ def _insert_old_person(database: peewee.Database, household: Household, id_numbe
 def test_upgrade_refuses_two_heads_naming_the_household_then_fills_the_new_values(
     database: peewee.Database, catalogue: Catalogue, make_id: IdMaker
 ) -> None:
-    init_counter(counter_no=3)
+    init_counter(counter_no=3, reconfigure=True)
     desk = load_desk()
     household = new_household()
     head = new_person(household, make_id)
@@ -560,7 +560,7 @@ def test_sides_are_values_with_labels(catalogue: Catalogue) -> None:
 def test_stored_values_are_unchanged_and_carry_the_counter_and_lateness(
     database: peewee.Database, catalogue: Catalogue, make_id: IdMaker
 ) -> None:
-    init_counter(counter_no=7)
+    init_counter(counter_no=7, reconfigure=True)
     desk = load_desk()
     late_one = new_person(new_household(), make_id)  # valid until 2026-06-01: lapsed today
     on_time = new_person(new_household(), make_id, name="张国强")  # valid until 2026-11-30

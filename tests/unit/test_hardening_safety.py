@@ -457,6 +457,7 @@ def _duplicate_person(make_id: IdMaker) -> str:
     # a second counter that passed the duplicate check a moment earlier inserts the same ID
     row = {f.name: getattr(person, f.name) for f in Person._meta.sorted_fields if f.name != "id"}
     row["household"] = person.household_id
+    row["relation"], row["relation_code"] = "配偶", "10"  # only the ID collides, not the head
     with db.atomic():
         Person.insert(**row).execute()
     return id_number
@@ -524,3 +525,19 @@ def test_revoke_at_a_terminal_asks_and_respects_no(
         db.initialize(None)
         shown = js(run(url, "permit", "show", "--id-number", head, "--date", DAY, "--json"))
         assert shown["status"] == status
+
+
+def test_a_second_head_from_a_race_names_the_head_rule(
+    database: peewee.Database, make_id: IdMaker
+) -> None:
+    """The one-head index refuses a racing second 户主; the line says so on both engines."""
+    _duplicate_person(make_id)  # leaves one head; now race a second head with a new ID
+    person = Person.get()
+    row = {f.name: getattr(person, f.name) for f in Person._meta.sorted_fields if f.name != "id"}
+    row["household"] = person.household_id
+    row["id_number"] = make_id(dt.date(1990, 5, 6), "男")
+    with pytest.raises(peewee.IntegrityError) as caught, db.atomic():
+        Person.insert(**row).execute()
+    error = translate(caught.value)
+    assert "户主" in error.zh and "head of household" in error.en
+    assert row["id_number"] not in str(error)
