@@ -11,6 +11,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -109,6 +110,9 @@ class Session:
     counter_no: int | None = None
     _opened: bool = field(default=False)
 
+    def __post_init__(self) -> None:
+        CURRENT_SESSION.set(self)  # for helpers called without the typer context
+
     def open(self, *, ready: bool = True) -> None:
         from db import default_url, open_database
         from db.setup import ensure_ready
@@ -129,6 +133,9 @@ class Session:
 
         self.open()
         return load_desk(self.staff_code, community or self.community, self.counter_no)
+
+
+CURRENT_SESSION: ContextVar[Session | None] = ContextVar("current_session", default=None)
 
 
 def session(ctx: typer.Context) -> Session:
@@ -160,17 +167,42 @@ def pad(text: str, cells: int) -> str:
     return text + " " * max(0, cells - cell_len(text))
 
 
-def today_from(raw: str | None) -> dt.date:
+# The clock the CLI reads "today" from; tests pin it (tests/conftest.py `cli`).
+CLOCK: Callable[[], dt.date] = dt.date.today
+
+
+def today_from(raw: str | None, *, bounded: bool = True) -> dt.date:
+    """The business day: the clock's today, or --date.
+
+    A --date may not be after today nor further back than the back-dating window a supervisor
+    sets (settings key backdate_days, default 30 days); `bounded=False` is for filters that
+    only select past records by day.
+    """
+    from forms.dates import check_business_day
     from forms.people import parse_date
 
-    return parse_date(raw, "日期（--date）", default=dt.date.today())
+    today = CLOCK()
+    day = parse_date(raw, "日期（--date）", default=today)
+    if bounded and day != today:
+        from db.setup import backdate_window
+
+        current = CURRENT_SESSION.get()
+        if current is not None:
+            current.open()
+        check_business_day(day, today, backdate_window())
+    return day
 
 
 def emit(as_json: bool, data: dict[str, Any], lines: list[str] | str) -> None:
+    """Print the result; stored text is neutralised (no raw ESC, CR or bidi control reaches
+    the terminal), and the JSON stays the same JSON."""
+    from forms.text import neutralise, neutralise_json
+
     if as_json:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        typer.echo(neutralise_json(json.dumps(data, ensure_ascii=False, indent=2, default=str)))
     else:
-        typer.echo(lines if isinstance(lines, str) else "\n".join(lines))
+        items = [lines] if isinstance(lines, str) else lines
+        typer.echo("\n".join(neutralise(line) for line in items))
 
 
 def guarded(func: F) -> F:
@@ -231,9 +263,12 @@ def record_crash(exc: Exception) -> str:
 
 
 def fail(as_json: bool, zh: str, en: str) -> None:
+    """One line on stderr (and a JSON error on stdout); messages echo input, so neutralise."""
+    from forms.text import neutralise, neutralise_json
+
     if as_json:
-        typer.echo(json.dumps({"error": {"zh": zh, "en": en}}, ensure_ascii=False))
-    typer.echo(f"错误：{zh} / Error: {en}", err=True)
+        typer.echo(neutralise_json(json.dumps({"error": {"zh": zh, "en": en}}, ensure_ascii=False)))
+    typer.echo(f"错误：{neutralise(zh)} / Error: {neutralise(en)}", err=True)
     raise typer.Exit(1)
 
 
@@ -402,6 +437,13 @@ def household_add(
     monitored: Annotated[
         bool, typer.Option("--monitored", help="防返贫监测户 / under monitoring")
     ] = False,
+    new_community: Annotated[
+        bool,
+        typer.Option(
+            "--new-community",
+            help="迁入社区为本数据库首次登记的新社区（否则视为笔误拒绝）/ a community new here",
+        ),
+    ] = False,
     date: DateOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -424,6 +466,7 @@ def household_add(
         room=room,
         phone=phone,
         monitored=monitored,
+        new_community=new_community,
     )
     view = household_view(household)
     emit(
@@ -833,7 +876,7 @@ def request_list(
     s.open()
     community = None if every_hall else s.desk().community
     today = dt.date.today()
-    day = None if overdue and not date else today_from(date)
+    day = None if overdue and not date else today_from(date, bounded=False)
     until = parse_date(date_to, "截止日期（--to）") if date_to else None
     as_of = day if (overdue and day) else today
     rows = list_requests(
