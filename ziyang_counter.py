@@ -1058,6 +1058,30 @@ def staff_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     emit(as_json, {"staff": rows}, [f"{r['code']} {r['name']} {r['role']}" for r in rows])
 
 
+@staff_app.command("backdate-days")
+@guarded
+def staff_backdate_days(
+    ctx: typer.Context,
+    days: Annotated[
+        int | None, typer.Argument(help="新的补录期限（天，0至366）/ new window in days")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """查看或（负责人）修改 --date 最多可补录的天数 / show or (supervisor) set the back-dating
+    window."""
+    from db.setup import backdate_window, set_backdate_window
+
+    s = session(ctx)
+    s.open()
+    value = backdate_window() if days is None else set_backdate_window(days, s.staff_code)
+    emit(
+        as_json,
+        {"backdate_days": value},
+        f"补录期限：--date 最多可早于今天{value}天，不能晚于今天 / "
+        f"back-dating window: {value} days",
+    )
+
+
 # ──────────────────────────────── printouts ────────────────────────────────
 
 OutOpt = Annotated[str | None, typer.Option("--out", help="PDF 文件路径 / PDF path")]

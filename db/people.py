@@ -71,7 +71,7 @@ def add_household(
 
 def get_household(number: str) -> Household:
     ensure_ready()
-    household = Household.get_or_none(Household.number == (number or "").strip().upper())
+    household = Household.get_or_none(Household.number == text.token(number).upper())
     if household is None:
         raise CounterError(f"没有编号为 {number} 的搬迁户", f"no household numbered {number}")
     return household

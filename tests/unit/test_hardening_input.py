@@ -23,11 +23,9 @@ from db.models import Household, Person, Request, RequestEvent, Staff
 from db.people import add_household, add_person
 from db.setup import (
     Desk,
-    add_staff,
     backdate_window,
     known_communities,
     load_desk,
-    set_backdate_window,
 )
 from forms import dates, text
 from forms.catalogue import Catalogue, load_catalogue
@@ -137,6 +135,8 @@ def test_cli_takes_a_full_width_id(cli, make_id: IdMaker) -> None:  # type: igno
     number = register(cli, make_id)[1]
     shown = cli("person", "show", "--id-number", number.translate(FULL_WIDTH), "--json")
     assert json.loads(shown.stdout)["person"]["name"] == "周建国"
+    household = cli("household", "show", "ｈ０００ ００１", "--json").stdout
+    assert json.loads(household)["household"]["number"] == "H000001"
 
 
 # ─────────────────────────── item 10: the region code ───────────────────────────
@@ -579,10 +579,12 @@ def test_back_dating_window_is_a_supervisor_setting(cli, make_id: IdMaker) -> No
     future = open_on(cli, head, (TODAY + dt.timedelta(days=1)).isoformat(), ok=False)
     assert future.exit_code == 1 and "晚于今天" in future.stderr
     # An officer cannot widen the window; a supervisor can.
-    add_staff("101", "张敏")
-    with pytest.raises(CounterError, match="只有负责人"):
-        set_backdate_window(60, "101")
-    assert set_backdate_window(60, "001") == 60 == backdate_window()
+    cli("staff", "add", "101", "张敏")
+    officer = cli("--staff", "101", "staff", "backdate-days", "60", ok=False)
+    assert officer.exit_code == 1 and "只有负责人" in officer.stderr
+    assert json.loads(cli("staff", "backdate-days", "--json").stdout) == {"backdate_days": 30}
+    cli("--staff", "001", "staff", "backdate-days", "60")
+    assert backdate_window() == 60
     assert open_on(cli, head, (day - dt.timedelta(days=1)).isoformat()).exit_code == 0
 
 
