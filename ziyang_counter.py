@@ -70,9 +70,11 @@ USAGE_ZH = {
 
 
 def usage_line(exc: Exception) -> str:
+    from forms.text import neutralise
+
     zh = USAGE_ZH.get(type(exc).__name__, "命令用法错误")
     en = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-    en = " ".join(en.split())
+    en = neutralise(" ".join(en.split()))  # echoes what was typed: no raw bidi controls
     return f"错误：{zh}（{en}），可加 --help 查看用法 / Error: {en} (see --help)"
 
 

@@ -202,9 +202,12 @@ def known_communities() -> list[str]:
 def check_known_community(community: str, zh: str = "社区", en: str = "community") -> str:
     """Refuse a community no record names (a typo would open tickets no one lists, or refuse
     residents of the real community), suggesting the nearest known names."""
+    if community == get_setting("community") or any(
+        model.select().where(model.community == community).exists()
+        for model in (Household, Permit, Request)
+    ):
+        return community  # one indexed look-up each; the full list only to suggest names
     known = known_communities()
-    if community in known:
-        return community
     near = difflib.get_close_matches(community, known, n=3, cutoff=0.4)
     hint_zh = f"，是否为：{'、'.join(near)}" if near else ""
     hint_en = f"; did you mean: {', '.join(near)}" if near else ""

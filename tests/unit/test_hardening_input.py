@@ -15,6 +15,7 @@ from typing import Any
 import peewee
 import pytest
 from pypdf import PdfReader
+from typer.testing import CliRunner
 
 from db import models
 from db import permits as permit_ops
@@ -35,6 +36,7 @@ from forms.people import check_name, check_phone, parse_date
 from forms.scope import resolve_documents
 from forms.verify import normalise_code
 from tests.conftest import HOME, TODAY, IdMaker
+from ziyang_counter import app
 
 D = dt.date
 DAY = TODAY.isoformat()
@@ -352,6 +354,13 @@ def test_error_lines_echo_input_neutralised(cli) -> None:  # type: ignore[no-unt
     assert "\\x1b[2J\\u202eY" in result.stderr
     as_json = cli("request", "show", "X\x9bY", "--json", ok=False)
     assert "\x9b" not in as_json.stdout and json.loads(as_json.stdout)["error"]
+
+
+def test_usage_errors_echo_options_neutralised() -> None:
+    result = CliRunner().invoke(app, ["request", "show", "--bogus\u202e\x9b"])
+    assert result.exit_code == 2
+    assert "--bogus\\u202e\\x9b" in result.stderr
+    assert not [c for c in RAW if c in result.output]
 
 
 def test_pdf_paragraphs_show_control_characters_as_escapes(  # type: ignore[no-untyped-def]
