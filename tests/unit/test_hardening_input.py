@@ -305,6 +305,19 @@ def test_handling_step_notes_refuse_control_characters(
     assert Request.get_by_id(request.id).version == request.version
 
 
+def test_an_open_note_with_control_characters_writes_nothing(
+    accepted: tuple[Desk, Catalogue, Request],
+) -> None:
+    desk, catalogue, _ = accepted
+    requests = Request.select().count()
+    with pytest.raises(CounterError, match="办理说明含有不允许的控制字符"):
+        ops.open_request(
+            id_number=HEAD_ID, service="医疗保险参保", catalogue=catalogue, desk=desk,
+            today=TODAY, provided=["all"], note="窗口\u202e受理",
+        )  # fmt: skip
+    assert Request.select().count() == requests
+
+
 def test_desk_community_refuses_control_characters(database: peewee.Database) -> None:
     with pytest.raises(CounterError, match="本窗口社区含有不允许的控制字符"):
         load_desk(community=HOME + "\u202e")
