@@ -11,6 +11,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -116,9 +117,12 @@ USAGE_ZH = {
 
 
 def usage_line(exc: Exception) -> str:
+    from forms.text import neutralise
+
     zh = USAGE_ZH.get(type(exc).__name__, "命令用法错误")
     en = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-    en = printable(" ".join(en.split()))
+    # echoes what was typed: no undecodable bytes, no raw control or bidi characters
+    en = neutralise(printable(" ".join(en.split())))
     return f"错误：{zh}（{en}），可加 --help 查看用法 / Error: {en} (see --help)"
 
 
@@ -156,6 +160,9 @@ class Session:
     counter_no: int | None = None
     _opened: bool = field(default=False)
 
+    def __post_init__(self) -> None:
+        CURRENT_SESSION.set(self)  # for helpers called without the typer context
+
     def open(self, *, ready: bool = True, create: bool = False) -> None:
         """Open the database; only init and demo may `create` the file (and its folder)."""
         from db import default_url, open_database
@@ -188,6 +195,9 @@ class Session:
         return load_desk(self.staff_code, community or self.community, self.counter_no)
 
 
+CURRENT_SESSION: ContextVar[Session | None] = ContextVar("current_session", default=None)
+
+
 def session(ctx: typer.Context) -> Session:
     obj = ctx.find_root().obj
     assert isinstance(obj, Session)
@@ -218,17 +228,42 @@ def pad(text: str, cells: int) -> str:
     return text + " " * max(0, cells - cell_len(text))
 
 
-def today_from(raw: str | None) -> dt.date:
+# The clock the CLI reads "today" from; tests pin it (tests/conftest.py `cli`).
+CLOCK: Callable[[], dt.date] = dt.date.today
+
+
+def today_from(raw: str | None, *, bounded: bool = True) -> dt.date:
+    """The business day: the clock's today, or --date.
+
+    A --date may not be after today nor further back than the back-dating window a supervisor
+    sets (settings key backdate_days, default 30 days); `bounded=False` is for filters that
+    only select past records by day.
+    """
+    from forms.dates import check_business_day
     from forms.people import parse_date
 
-    return parse_date(raw, "日期（--date）", default=dt.date.today())
+    today = CLOCK()
+    day = parse_date(raw, "日期（--date）", default=today)
+    if bounded and day != today:
+        from db.setup import backdate_window
+
+        current = CURRENT_SESSION.get()
+        if current is not None:
+            current.open()
+        check_business_day(day, today, backdate_window())
+    return day
 
 
 def emit(as_json: bool, data: dict[str, Any], lines: list[str] | str) -> None:
+    """Print the result; stored text is neutralised (no raw ESC, CR or bidi control reaches
+    the terminal), and the JSON stays the same JSON."""
+    from forms.text import neutralise, neutralise_json
+
     if as_json:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        typer.echo(neutralise_json(json.dumps(data, ensure_ascii=False, indent=2, default=str)))
     else:
-        typer.echo(lines if isinstance(lines, str) else "\n".join(lines))
+        items = [lines] if isinstance(lines, str) else lines
+        typer.echo("\n".join(neutralise(line) for line in items))
 
 
 def guarded(func: F) -> F:
@@ -296,10 +331,13 @@ def record_crash(exc: Exception) -> str:
 
 
 def fail(as_json: bool, zh: str, en: str) -> None:
+    """One line on stderr (and a JSON error on stdout); messages echo input, so neutralise."""
+    from forms.text import neutralise, neutralise_json
+
     zh, en = printable(zh), printable(en)
     if as_json:
-        typer.echo(json.dumps({"error": {"zh": zh, "en": en}}, ensure_ascii=False))
-    typer.echo(f"错误：{zh} / Error: {en}", err=True)
+        typer.echo(neutralise_json(json.dumps({"error": {"zh": zh, "en": en}}, ensure_ascii=False)))
+    typer.echo(f"错误：{neutralise(zh)} / Error: {neutralise(en)}", err=True)
     raise typer.Exit(1)
 
 
@@ -485,6 +523,13 @@ def household_add(
     monitored: Annotated[
         bool, typer.Option("--monitored", help="防返贫监测户 / under monitoring")
     ] = False,
+    new_community: Annotated[
+        bool,
+        typer.Option(
+            "--new-community",
+            help="迁入社区为本数据库首次登记的新社区（否则视为笔误拒绝）/ a community new here",
+        ),
+    ] = False,
     date: DateOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -507,6 +552,7 @@ def household_add(
         room=room,
         phone=phone,
         monitored=monitored,
+        new_community=new_community,
     )
     view = household_view(household)
     emit(
@@ -969,7 +1015,7 @@ def request_list(
     s.open()
     community = None if every_hall else s.desk().community
     today = dt.date.today()
-    day = None if overdue and not date else today_from(date)
+    day = None if overdue and not date else today_from(date, bounded=False)
     until = parse_date(date_to, "截止日期（--to）") if date_to else None
     as_of = day if (overdue and day) else today
     rows = list_requests(
@@ -1149,6 +1195,30 @@ def staff_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     session(ctx).open()
     rows = list_staff()
     emit(as_json, {"staff": rows}, [f"{r['code']} {r['name']} {r['role']}" for r in rows])
+
+
+@staff_app.command("backdate-days")
+@guarded
+def staff_backdate_days(
+    ctx: typer.Context,
+    days: Annotated[
+        int | None, typer.Argument(help="新的补录期限（天，0至366）/ new window in days")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """查看或（负责人）修改 --date 最多可补录的天数 / show or (supervisor) set the back-dating
+    window."""
+    from db.setup import backdate_window, set_backdate_window
+
+    s = session(ctx)
+    s.open()
+    value = backdate_window() if days is None else set_backdate_window(days, s.staff_code)
+    emit(
+        as_json,
+        {"backdate_days": value},
+        f"补录期限：--date 最多可早于今天{value}天，不能晚于今天 / "
+        f"back-dating window: {value} days",
+    )
 
 
 # ──────────────────────────────── printouts ────────────────────────────────

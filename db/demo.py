@@ -185,6 +185,7 @@ class _Builder:
             room=f"{1 + index % 6}0{1 + index % 4}",
             phone=f"1{rng.choice('3589')}{rng.randint(100000000, 999999999)}",
             monitored=index % 9 == 0,
+            new_community=True,  # the demo founds its five communities
         )
         members = [_Member("户主", rng.choice("男男男女"), rng.randint(28, 82))]
         head = members[0]

@@ -29,6 +29,7 @@ FIELD_NAMES: dict[str, tuple[str, str]] = {
     "ticket": ("受理编号", "ticket"),
     # the partial unique index person_one_head: one head (户主) per household
     "person.household_id": ("户主（每户只能有一位）", "head of household (one per household)"),
+    "person_one_head": ("户主（每户只能有一位）", "head of household (one per household)"),
     "household_id": ("所属户", "household"),
     "person_id": ("当事人", "person"),
 }
@@ -61,6 +62,9 @@ def _parse(exc: BaseException) -> tuple[str, str, list[str]]:
         table = targets[0].split(".")[0] if targets and "." in targets[0] else ""
         columns = [t.split(".")[-1] for t in targets]
         return kind, table, columns
+    named = _PG_CONSTRAINT.search(text)
+    if named and named.group(1) in FIELD_NAMES:  # a named index says more than its columns
+        return "unique", "", [named.group(1)]
     code = getattr(cause, "pgcode", None) or ""
     kind = {"23505": "unique", "23502": "not_null", "23503": "foreign_key", "23514": "check"}.get(
         code, ""

@@ -10,7 +10,16 @@ import peewee
 
 from db.connection import db, is_postgres
 from db.models import HEAD_INDEX, AccessLog, Household, Person
-from db.setup import Desk, ensure_ready, get_setting, initials_of, next_serial, stamp
+from db.setup import (
+    Desk,
+    check_known_community,
+    ensure_ready,
+    get_setting,
+    initials_of,
+    next_serial,
+    stamp,
+)
+from forms import dates, text
 from forms import people as checks
 from forms.citizen_id import mask_id, parse_citizen_id
 from forms.errors import CounterError
@@ -31,15 +40,22 @@ def add_household(
     room: str = "",
     phone: str = "",
     monitored: bool = False,
+    new_community: bool = False,
 ) -> Household:
+    """Register a household; every text field is checked (no control characters, at most its
+    column's length) before the database sees it, the same on both engines.
+
+    A community no record names yet is refused as a probable typo unless `new_community`.
+    """
     ensure_ready()
-    origin = checks.check_place(origin_village, "迁出村", "origin village")
-    target = checks.check_place(community, "迁入社区", "community")
-    if moved_in > today:
-        raise CounterError(
-            f"搬迁入住日期{moved_in.isoformat()}晚于今天",
-            f"move-in date {moved_in} is in the future",
-        )
+    origin = text.field(origin_village, "origin_village", required=True)
+    target = text.field(community, "community", required=True)
+    if not new_community:
+        check_known_community(target, "迁入社区", "community")
+    dates.check_moved_in(moved_in, today)
+    fields = {key: text.field(value, key) for key, value in (
+        ("site", site), ("grid", grid), ("building", building), ("unit", unit), ("room", room)
+    )}  # fmt: skip
     phone = checks.check_phone(phone)
     with db.atomic():
         serial = next_serial("household", 0)
@@ -47,11 +63,11 @@ def add_household(
             number=f"H{serial:06d}",
             origin_village=origin,
             community=target,
-            site=(site or target).strip(),
-            grid=grid.strip(),
-            building=building.strip(),
-            unit=unit.strip(),
-            room=room.strip(),
+            site=fields["site"] or target,
+            grid=fields["grid"],
+            building=fields["building"],
+            unit=fields["unit"],
+            room=fields["room"],
             moved_in=moved_in,
             phone=phone,
             monitored=monitored,
@@ -60,7 +76,7 @@ def add_household(
 
 def get_household(number: str) -> Household:
     ensure_ready()
-    household = Household.get_or_none(Household.number == (number or "").strip().upper())
+    household = Household.get_or_none(Household.number == text.token(number).upper())
     if household is None:
         raise CounterError(f"没有编号为 {number} 的搬迁户", f"no household numbered {number}")
     return household
@@ -106,6 +122,7 @@ def add_person(
     kin = checks.check_relation(relation)
     ethnic = checks.check_ethnicity(ethnicity)
     phone = checks.check_phone(phone)
+    hukou = text.field(hukou_address, "hukou_address")
     with db.atomic():
         existing = Person.get_or_none(Person.id_number == cid.number)
         if existing is not None:
@@ -128,7 +145,7 @@ def add_person(
             relation=kin.term,
             relation_code=kin.code,
             phone=phone,
-            hukou_address=(hukou_address or f"{county}{household.origin_village}").strip(),
+            hukou_address=hukou or f"{county}{household.origin_village}",
         )
 
 

@@ -14,6 +14,7 @@ from db.models import Person, Request, RequestEvent
 from db.people import find_person, household_facts, lock_person, person_facts
 from db.setup import Desk, ensure_ready, get_setting, next_serial, stamp
 from db.views import current_permit
+from forms import dates, text
 from forms.catalogue import Catalogue, Document, Service
 from forms.citizen_id import mask_id
 from forms.errors import CounterError
@@ -110,6 +111,7 @@ def _doc_dicts(docs: Sequence[Document]) -> list[dict[str, object]]:
 def _record(
     request: Request, kind: str, desk: Desk, today: dt.date, note: str = "", data: object = None
 ) -> RequestEvent:
+    text.refuse_unsafe(note, "办理说明", "note")  # the last guard before any note is stored
     return RequestEvent.create(
         request=request,
         kind=kind,
@@ -246,7 +248,7 @@ def get_request(ticket: str, *, lock: bool = False) -> Request:
     """A request by ticket; `lock` (for a handling step) holds the row until commit on
     PostgreSQL."""
     ensure_ready()
-    query = Request.select().where(Request.ticket == (ticket or "").strip().upper())
+    query = Request.select().where(Request.ticket == text.token(ticket).upper())
     if lock and is_postgres():
         query = query.for_update()
     request = query.first()
@@ -279,8 +281,10 @@ def supplement(
     """Record materials handed in later; once nothing is missing the request is accepted."""
     if not [p for p in provided if str(p).strip()]:
         raise CounterError("请用 --provided 写明补交的材料", "name the documents with --provided")
+    note = text.field(note, "note")
     with db.atomic():
         request = get_request(ticket, lock=True)
+        dates.check_step_day(today, request.opened_on, request.ticket)
         ensure_allowed("supplement", request.status, request.ticket)
         required = [
             Document(name=d["name"], copies=d["copies"], issuer=d["issuer"], note=d.get("note", ""))
@@ -295,16 +299,18 @@ def supplement(
             changes["status"] = "accepted"
             changes["promised_by"] = add_working_days(today, request.time_limit)
         _save(request, **changes)
-        text = "补交：" + "、".join(d.name for d in given)
-        text += "；仍缺：" + "、".join(missing) if missing else "；材料齐全，正式受理"
-        _record(request, "supplemented", desk, today, f"{text}{'；' + note if note else ''}")
+        summary = "补交：" + "、".join(d.name for d in given)
+        summary += "；仍缺：" + "、".join(missing) if missing else "；材料齐全，正式受理"
+        _record(request, "supplemented", desk, today, f"{summary}{'；' + note if note else ''}")
         return request
 
 
 def forward(ticket: str, desk: Desk, today: dt.date, note: str = "") -> Request:
     """Hand the collected materials over to the county department (代收转办)."""
+    note = text.field(note, "note")
     with db.atomic():
         request = get_request(ticket, lock=True)
+        dates.check_step_day(today, request.opened_on, request.ticket)
         if request.decision != "forward_department":
             raise CounterError(
                 f"{request.ticket}（{request.service_name}）由本窗口办理或已转迁出村，不需转办",
@@ -318,10 +324,12 @@ def forward(ticket: str, desk: Desk, today: dt.date, note: str = "") -> Request:
 
 def return_request(ticket: str, desk: Desk, today: dt.date, note: str) -> Request:
     """The department sent it back to the counter (to complete, ask again, or refuse)."""
-    if not note.strip():
+    note = text.field(note, "reason")
+    if not note:
         raise CounterError("退回须说明原因（--note）", "a return needs a reason (--note)")
     with db.atomic():
         request = get_request(ticket, lock=True)
+        dates.check_step_day(today, request.opened_on, request.ticket)
         ensure_allowed("return", request.status, request.ticket)
         _save(request, status="accepted")
         _record(request, "returned", desk, today, note)
@@ -329,8 +337,10 @@ def return_request(ticket: str, desk: Desk, today: dt.date, note: str) -> Reques
 
 
 def complete(ticket: str, desk: Desk, today: dt.date, note: str = "") -> Request:
+    note = text.field(note, "note")
     with db.atomic():
         request = get_request(ticket, lock=True)
+        dates.check_step_day(today, request.opened_on, request.ticket)
         if request.permit_action:
             raise CounterError(
                 f"{request.ticket} 是居住证事项，请用 permit issue/endorse/replace 办结",
@@ -344,13 +354,15 @@ def complete(ticket: str, desk: Desk, today: dt.date, note: str = "") -> Request
 
 def refuse(ticket: str, desk: Desk, today: dt.date, note: str) -> Request:
     """Refuse after acceptance; the reason (and what would make it possible) is required."""
-    if not note.strip():
+    note = text.field(note, "reason")
+    if not note:
         raise CounterError(
             "不予办理须写明理由及办理途径（--note）",
             "a refusal needs its reason and what would make it possible (--note)",
         )
     with db.atomic():
         request = get_request(ticket, lock=True)
+        dates.check_step_day(today, request.opened_on, request.ticket)
         ensure_allowed("refuse", request.status, request.ticket)
         _save(request, status="refused", closed_on=today, remedy=note)
         _record(request, "refused", desk, today, note)

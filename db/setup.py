@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import secrets
 import unicodedata
 import weakref
@@ -14,7 +15,8 @@ from pypinyin import Style, lazy_pinyin
 
 from db import migrations
 from db.connection import db, shown_location
-from db.models import Sequence, Setting, Staff
+from db.models import Household, Permit, Request, Sequence, Setting, Staff
+from forms import dates
 from forms.errors import CounterError
 from forms.people import check_phone, check_place
 
@@ -201,6 +203,7 @@ def load_desk(
         raise CounterError("窗口号应在1至99之间", "counter number must be between 1 and 99")
     if community is not None:
         community = check_place(community, "本窗口社区", "counter community")
+        check_known_community(community, "本窗口社区", "counter community")
     if staff_code:
         staff = Staff.get_or_none((Staff.code == staff_code) & (Staff.active == True))  # noqa: E712
         if staff is None:
@@ -238,6 +241,63 @@ def check_staff_code(raw: str | None) -> str:
             f"a staff code is 1 to {STAFF_CODE_MAX} letters or digits, got '{shown}'",
         )
     return code
+
+
+def known_communities() -> list[str]:
+    """Every community this database knows: the stored default and any community a household,
+    permit or request names. (A proper community list comes with the county-scale work.)"""
+    names: set[str] = set()
+    stored = get_setting("community")
+    if stored:
+        names.add(stored)
+    for query in (
+        Household.select(Household.community),
+        Permit.select(Permit.community),
+        Request.select(Request.community),
+    ):
+        names.update(str(name) for name in query.distinct().scalars())
+    return sorted(names)
+
+
+def check_known_community(community: str, zh: str = "社区", en: str = "community") -> str:
+    """Refuse a community no record names (a typo would open tickets no one lists, or refuse
+    residents of the real community), suggesting the nearest known names."""
+    if community == get_setting("community") or any(
+        model.select().where(model.community == community).exists()
+        for model in (Household, Permit, Request)
+    ):
+        return community  # one indexed look-up each; the full list only to suggest names
+    known = known_communities()
+    near = difflib.get_close_matches(community, known, n=3, cutoff=0.4)
+    hint_zh = f"，是否为：{'、'.join(near)}" if near else ""
+    hint_en = f"; did you mean: {', '.join(near)}" if near else ""
+    raise CounterError(
+        f"{zh}“{community}”不在本数据库已知社区中{hint_zh}",
+        f"{en} '{community}' is not a community this database knows{hint_en}",
+    )
+
+
+def backdate_window() -> int:
+    """How many days back an entry may be dated (settings key `backdate_days`)."""
+    return dates.backdate_days(get_setting("backdate_days"))
+
+
+def set_backdate_window(days: int, staff_code: str | None) -> int:
+    """A supervisor widens or narrows the back-dating window; officers may not."""
+    ensure_ready()
+    staff = (
+        Staff.get_or_none((Staff.code == staff_code) & (Staff.active == True))  # noqa: E712
+        if staff_code
+        else None
+    )
+    if staff is None or staff.role != "supervisor":
+        raise CounterError(
+            "只有负责人（supervisor）可以修改补录期限，请用 --staff 指定负责人工号",
+            "only a supervisor may change the back-dating window (give --staff)",
+        )
+    value = dates.backdate_days(str(days))
+    set_setting("backdate_days", str(value))
+    return value
 
 
 def add_staff(code: str, name: str, role: str = "officer") -> Staff:

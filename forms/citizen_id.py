@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from forms.errors import CounterError
+from forms.text import token
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_MAP = "10X98765432"
@@ -21,6 +22,23 @@ PROVINCE_CODES = frozenset(
         "63", "64", "65", "71", "81", "82", "83",
     }
 )  # fmt: skip
+
+# Digits 3-4: a prefecture-level unit of the province (GB/T 2260: 01-70 for prefectures,
+# prefecture-level cities, leagues and autonomous prefectures) or 90 (county-level units
+# administered by the province directly). Checked without the birth year, like the province.
+# Taiwan, Hong Kong and Macao numbers (71, 81-83: 港澳台居民居住证 810000…) carry 00 here.
+PREFECTURE_CODES = frozenset({f"{n:02d}" for n in range(1, 71)} | {"90"})
+WHOLE_REGION_PROVINCES = frozenset({"71", "81", "82", "83"})
+
+
+def region_known(region: str) -> bool:
+    """Province valid, and digits 3-4 a prefecture level that can exist (01-70, 90)."""
+    province, prefecture = region[:2], region[2:4]
+    if province not in PROVINCE_CODES:
+        return False
+    if province in WHOLE_REGION_PROVINCES and prefecture == "00":
+        return True
+    return prefecture in PREFECTURE_CODES
 
 
 @dataclass(frozen=True)
@@ -49,8 +67,14 @@ def parse_citizen_id(raw: str, today: dt.date | None = None) -> CitizenId:
     """Check a number and return it upper-cased with the holder's birth date and sex.
 
     Raises CounterError naming exactly what is wrong, so the officer can re-read the card.
+    Full-width digits and spaces typed inside the number are normalised away first.
+
+    The region code (digits 1-6) is checked for its province and prefecture level only, never
+    for existence in the birth year: 610924 numbers of people born before 2000 are valid, and
+    so are old codes such as 612424 of the former Ankang prefecture. A prefecture level
+    outside 01-70 and 90 (say 619999) exists in no year and is refused.
     """
-    number = (raw or "").strip().upper()
+    number = token(raw).upper()
     if len(number) != 18:
         raise CounterError(
             f"身份证号码应为18位，当前为{len(number)}位：{number or '（空）'}",
@@ -61,7 +85,7 @@ def parse_citizen_id(raw: str, today: dt.date | None = None) -> CitizenId:
             f"身份证号码前17位须为数字，末位为数字或X：{number}",
             f"citizen ID must be 17 digits then a digit or X: {number}",
         )
-    if number[:2] not in PROVINCE_CODES:
+    if not region_known(number[:6]):
         raise CounterError(
             f"身份证号码的地区码无效：{number[:6]}",
             f"citizen ID has an unknown region code: {number[:6]}",

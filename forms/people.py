@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from forms import text
 from forms.errors import CounterError
 
 # GB/T 4761-2008 家庭关系代码: every two-digit code and its term, as household registers write
@@ -121,8 +122,13 @@ _NAME = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff\U00020000-\U000323af·]{2,20}$
 
 
 def check_name(raw: str) -> str:
-    """Chinese names, including rare characters outside the BMP and the middle dot."""
-    name = (raw or "").strip()
+    """Chinese names, including rare characters outside the BMP and the middle dot.
+
+    Typed look-alikes of the dot (•・． and the like) become U+00B7; control characters are
+    refused with their own message before the pattern is tried.
+    """
+    name = text.name_text(raw)
+    text.refuse_unsafe(name, "姓名", "name")
     if not _NAME.match(name):
         raise CounterError(
             f"姓名应为2至20个汉字（少数民族姓名可含“·”）：{name or '（空）'}",
@@ -159,7 +165,8 @@ def check_ethnicity(raw: str | None) -> str:
 
 
 def check_phone(raw: str | None) -> str:
-    phone = (raw or "").strip().replace(" ", "")
+    """Full-width digits and spaces as typed are normalised away (NFKC, no spaces)."""
+    phone = text.token(raw)
     if phone and not _PHONE.match(phone):
         raise CounterError(
             f"联系电话格式不正确（11位手机号或带区号的固定电话）：{phone}",
@@ -168,28 +175,40 @@ def check_phone(raw: str | None) -> str:
     return phone
 
 
+# Any date a counter handles lies well inside these; outside them a typo such as 9999-12-31
+# would only overflow later date arithmetic (OverflowError) instead of being named here.
+DATE_MIN = dt.date(1900, 1, 1)
+DATE_MAX = dt.date(2099, 12, 31)
+
+
 def parse_date(raw: str | None, what: str = "日期", default: dt.date | None = None) -> dt.date:
-    """YYYY-MM-DD (or YYYYMMDD); `what` names the field in the message."""
-    if raw is None or not str(raw).strip():
+    """YYYY-MM-DD (or YYYYMMDD, YYYY/MM/DD); `what` names the field in the message.
+
+    Full-width digits and stray spaces are normalised first (NFKC, no spaces).
+    """
+    value = text.token(raw)
+    if not value:
         if default is None:
             raise CounterError(f"缺少{what}", f"{what}: date missing")
         return default
-    text = str(raw).strip()
     for fmt in ("%Y-%m-%d", "%Y%m%d", "%Y/%m/%d"):
         try:
-            return dt.datetime.strptime(text, fmt).date()
+            day = dt.datetime.strptime(value, fmt).date()
         except ValueError:
             continue
+        if not DATE_MIN <= day <= DATE_MAX:
+            raise CounterError(
+                f"{what}“{value}”超出可办理的日期范围（{DATE_MIN.year}至{DATE_MAX.year}年）",
+                f"date '{value}' is out of range ({DATE_MIN.year} to {DATE_MAX.year})",
+            )
+        return day
     raise CounterError(
-        f"{what}“{text}”不是有效日期，请按 YYYY-MM-DD 填写",
-        f"'{text}' is not a valid date; use YYYY-MM-DD",
+        f"{what}“{value}”不是有效日期，请按 YYYY-MM-DD 填写",
+        f"'{value}' is not a valid date; use YYYY-MM-DD",
     )
 
 
-def check_place(raw: str | None, zh: str, en: str) -> str:
-    value = (raw or "").strip()
-    if not value:
-        raise CounterError(f"缺少{zh}", f"{en} is required")
-    if len(value) > 60:
-        raise CounterError(f"{zh}过长（最多60字）", f"{en} is too long (60 characters at most)")
-    return value
+def check_place(raw: str | None, zh: str, en: str, limit: int = 60) -> str:
+    """A required place name (village, community): NFC, trimmed, no control characters,
+    at most `limit` characters (the column size, see forms.text.FIELDS)."""
+    return text.clean(raw, zh, en, limit, required=True)

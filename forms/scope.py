@@ -19,6 +19,7 @@ from forms.errors import CounterError
 from forms.people import relation_code_of, relation_group_text, relation_matches
 from forms.permits import PermitStatus
 from forms.status import Outcome, Side
+from forms.text import free, token
 
 PERMIT_GUIDE = (
     "“1126”机制·一本证定人：县乡村振兴局会同公安部门制定办事指南，明确“居住证”使用范围和权限"
@@ -197,6 +198,14 @@ def resolve_provided(
     )
 
 
+DOCUMENT_SEPARATORS = str.maketrans({"，": ",", "、": ",", ";": ",", "；": ","})
+
+
+def split_documents(raw: object) -> list[str]:
+    """One --provided value into its items: "," "，" "、" ";" "；" all separate documents."""
+    return str(raw).translate(DOCUMENT_SEPARATORS).split(",")
+
+
 def resolve_documents(
     documents: Sequence[Document],
     required: Sequence[Document],
@@ -211,15 +220,16 @@ def resolve_documents(
     """
     chosen: list[Document] = []
     for raw in provided:
-        for item in str(raw).replace("，", ",").split(","):
-            key = item.strip()
+        for item in split_documents(raw):
+            key = free(item)
+            number = token(item)
             if not key:
                 continue
-            if key.lower() == "all" or key == "全部":
+            if number.lower() == "all" or key == "全部":
                 chosen.extend(required)
                 continue
-            if key.isdigit() and 1 <= int(key) <= len(documents):
-                match: Document | None = documents[int(key) - 1]
+            if number.isdigit() and 1 <= int(number) <= len(documents):
+                match: Document | None = documents[int(number) - 1]
             else:
                 match = next((d for d in documents if d.name == key), None)
             if match is None:

@@ -7,6 +7,8 @@ import base64
 import hashlib
 import hmac
 
+from forms.text import token
+
 CODE_LENGTH = 12  # base32 characters: 60 bits
 _TYPOS = str.maketrans({"0": "O", "1": "I", "8": "B", "-": None, " ": None})
 
@@ -22,8 +24,9 @@ def receipt_code(
 
 
 def normalise_code(raw: str) -> str | None:
-    """Accept lower case, spaces, missing dashes and 0/1/8 typed for O/I/B; None if malformed."""
-    letters = (raw or "").upper().translate(_TYPOS)
+    """Accept lower case, spaces, full-width letters, missing dashes and 0/1/8 typed for O/I/B;
+    None if malformed."""
+    letters = token(raw).upper().translate(_TYPOS)
     if len(letters) != CODE_LENGTH or any(
         c not in "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" for c in letters
     ):

@@ -14,6 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from forms.text import neutralise
 from printouts.fonts import FontSet, load_fonts
 
 PDF_CREATOR = "ziyang-counter"  # creator and producer of every PDF we write: --out checks it
@@ -50,7 +51,7 @@ class Sheet:
         }  # fmt: skip
 
     def p(self, text: object, style: str = "body") -> Paragraph:
-        value = "" if text is None else str(text)
+        value = neutralise(text)  # stored text: control and bidi characters made visible
         for char in self.fonts.missing([value]):
             self.missing[char] = None
         return Paragraph(self.fonts.markup(value), self.styles[style])

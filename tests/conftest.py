@@ -120,18 +120,36 @@ def make_id() -> IdMaker:
     return IdMaker()
 
 
+def clock_for(args: tuple[str, ...]) -> dt.date:
+    """The day a test command runs on: its --date (a counter entering that day's work on that
+    day), else TODAY, so no test depends on the real date."""
+    from forms.people import parse_date
+
+    if "--date" in args[:-1]:
+        try:
+            return parse_date(args[args.index("--date") + 1])
+        except Exception:
+            return TODAY
+    return TODAY
+
+
 @pytest.fixture
-def cli(db_url: str):  # type: ignore[no-untyped-def]
+def cli(db_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     """Run the CLI on the test database, each command as a fresh process would: the database
-    proxy starts unbound, so a command that forgets to open the database fails here too."""
+    proxy starts unbound, so a command that forgets to open the database fails here too.
+
+    The CLI's clock reads `clock` if given, else the command's --date, else TODAY."""
     from typer.testing import CliRunner
 
+    import ziyang_counter
     from ziyang_counter import app
 
     runner = CliRunner()
 
-    def run(*args: str, ok: bool = True):  # type: ignore[no-untyped-def]
+    def run(*args: str, ok: bool = True, clock: dt.date | None = None):  # type: ignore[no-untyped-def]
         db.initialize(None)
+        day = clock or clock_for(args)
+        monkeypatch.setattr(ziyang_counter, "CLOCK", lambda: day)
         result = runner.invoke(app, ["--db", db_url, *args])
         if ok:
             assert result.exit_code == 0, (args, result.output)

@@ -299,6 +299,9 @@ def test_counters_sharing_a_database_name_themselves(cli, make_id: IdMaker) -> N
     cli("init", "--community", HOME, "--counter", "1")
     _, head = register(cli, make_id)
     cli("permit", "issue", "--id-number", head, "--date", DAY)
+    # A desk community must be one the database knows (issue 6, item 8): a household there.
+    cli("household", "add", "--origin-village", "城关镇红椿村", "--community", "城关镇新城社区",
+        "--moved-in", "2019-01-01", "--new-community")  # fmt: skip
     first = as_json(
         cli(
             "--desk-counter",

@@ -214,6 +214,17 @@ def test_daily_log_for_a_day_and_a_range(cli, desk_day: dict[str, str], tmp_path
     )
     assert "共 3 件" in text_of(span["path"])  # the permit's own request of 2026-05-06 too
     # Another hall's log on the same database shows none of this hall's requests.
+    cli(
+        "household",
+        "add",
+        "--origin-village",
+        "城关镇红椿村",
+        "--community",
+        "城关镇新城社区",
+        "--moved-in",
+        "2019-01-01",
+        "--new-community",
+    )  # a desk community must be known
     other = js(
         cli(
             "--desk-community",

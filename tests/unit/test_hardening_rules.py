@@ -58,8 +58,9 @@ ELSEWHERE = "城关镇东城社区"
 
 def new_household(community: str = HOME, moved_in: dt.date = D(2019, 5, 1)) -> Household:
     return add_household(
-        origin_village="洞河镇麻园村", community=community, moved_in=moved_in, today=TODAY
-    )
+        origin_village="洞河镇麻园村", community=community, moved_in=moved_in, today=TODAY,
+        new_community=community != HOME,
+    )  # fmt: skip
 
 
 def new_person(
