@@ -230,7 +230,9 @@ def open_request(
     ensure_ready()
     found = catalogue.find(service)
     person = find_person(id_number, today)
-    again = (again_reason or "").strip()
+    dates.check_open_day(today, person.household.moved_in)
+    note = text.field(note, "note")
+    again = text.field(again_reason, "reason")
     with db.atomic():
         lock_person(person)  # two counters opening the same service for one person queue here
         already = open_requests_for(person, found.code)

@@ -69,6 +69,17 @@ def check_step_day(day: dt.date, opened_on: dt.date, ticket: str) -> dt.date:
     return day
 
 
+def check_open_day(day: dt.date, moved_in: dt.date) -> dt.date:
+    """A request cannot be opened (or back-dated) before the household moved in: the counter
+    serves the residents of its community, and it had none of this household before that."""
+    if day < moved_in:
+        raise CounterError(
+            f"受理日期{day.isoformat()}早于该户搬迁入住日期{moved_in.isoformat()}",
+            f"date {day.isoformat()} is before the household moved in ({moved_in.isoformat()})",
+        )
+    return day
+
+
 def check_moved_in(moved_in: dt.date, today: dt.date) -> dt.date:
     """Move-in: not after the day of entry, not before EARLIEST_MOVE_IN."""
     if moved_in > today:

@@ -732,3 +732,49 @@ def register(cli, make_id: IdMaker) -> tuple[str, str]:  # type: ignore[no-untyp
         "--relation", "户主", "--phone", "13800001111", "--date", DAY,
     )  # fmt: skip
     return household, head
+
+
+def test_open_notes_and_second_request_reasons_have_the_note_limit(
+    accepted: tuple[Desk, Catalogue, Request],
+) -> None:
+    desk, catalogue, request = accepted
+    count = Request.select().count()
+    for kwargs in ({"note": "好" * 501}, {"again_reason": "好" * 501}):
+        with pytest.raises(CounterError, match="最多500字"):
+            ops.open_request(
+                id_number=HEAD_ID, service=request.service_name, catalogue=catalogue, desk=desk,
+                today=TODAY, provided=["all"], **kwargs,
+            )  # fmt: skip
+    assert Request.select().count() == count
+    again = ops.open_request(
+        id_number=HEAD_ID, service=request.service_name, catalogue=catalogue, desk=desk,
+        today=TODAY, provided=["all"], again_reason="好" * 500,
+    )  # fmt: skip
+    assert Request.select().count() == count + 1 and again.ticket != request.ticket
+
+
+@pytest.mark.parametrize(
+    ("day", "ok"),
+    [(D(2026, 11, 1), False), (D(2026, 11, 2), True), (D(2026, 11, 3), True)],
+    ids=["day-before-move-in", "move-in-day", "day-after"],
+)
+def test_a_request_is_not_opened_before_the_household_moved_in(
+    database: peewee.Database, catalogue: Catalogue, day: dt.date, ok: bool
+) -> None:
+    desk = load_desk()
+    household = add_household(
+        origin_village="洞河镇麻园村", community=HOME, moved_in=D(2026, 11, 2), today=TODAY
+    )
+    add_person(
+        household_number=household.number, id_number=HEAD_ID, name="王德明", relation="户主",
+        today=TODAY,
+    )  # fmt: skip
+    open_it = lambda: ops.open_request(  # noqa: E731
+        id_number=HEAD_ID, service="土地承包经营", catalogue=catalogue, desk=desk, today=day
+    )
+    if ok:
+        assert open_it().opened_on == day
+    else:
+        with pytest.raises(CounterError, match="早于该户搬迁入住日期2026-11-02"):
+            open_it()
+        assert Request.select().count() == 0
