@@ -19,8 +19,7 @@ from forms import permits as rules
 from forms.catalogue import Catalogue, Service
 from forms.citizen_id import mask_id
 from forms.errors import CounterError
-from forms.status import DECISION_LABELS, OPEN_STATUSES, STATUS_LABELS
-from printouts.data import (
+from forms.papers import (
     Applicant,
     DailyLogData,
     DocumentLine,
@@ -32,6 +31,7 @@ from printouts.data import (
     ReceiptData,
     TransferData,
 )
+from forms.status import DECISION_LABELS, OPEN_STATUSES, STATUS_LABELS
 
 
 def office_for(desk: Desk) -> Office:

@@ -13,7 +13,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
-from printouts.data import DailyLogData, LogRow
+from forms.papers import DailyLogData, LogRow
 from printouts.fonts import FontSet
 from printouts.layout import PrintResult, Sheet, Target, render_flow
 

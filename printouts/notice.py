@@ -9,7 +9,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
-from printouts.data import NoticeData
+from forms.papers import NoticeData
 from printouts.fonts import FontSet
 from printouts.layout import PrintResult, Sheet, Target, render_flow
 

@@ -12,7 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from printouts.data import PermitCardData
+from forms.papers import PermitCardData
 from printouts.fonts import FontSet
 from printouts.layout import PrintResult, Sheet, Target, write
 

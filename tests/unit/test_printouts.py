@@ -11,8 +11,7 @@ import pytest
 from pypdf import PdfReader
 from reportlab.lib.units import mm
 
-from printouts.daily_log import render_daily_log, totals
-from printouts.data import (
+from forms.papers import (
     Applicant,
     DailyLogData,
     DocumentLine,
@@ -24,6 +23,7 @@ from printouts.data import (
     ReceiptData,
     TransferData,
 )
+from printouts.daily_log import render_daily_log, totals
 from printouts.fonts import load_fonts
 from printouts.notice import render_notice
 from printouts.permit_card import render_permit_card
