@@ -10,7 +10,7 @@ import os
 import peewee
 
 from db.connection import data_dir
-from db.models import Household, PermitEvent, Person, Request, Staff
+from db.models import Household, PermitEvent, Person, Request, RequestEvent, Staff
 from db.permits import show_permit
 from db.requests import get_request
 from db.setup import Desk, counter_label, ensure_ready, get_setting
@@ -28,7 +28,9 @@ from forms.papers import (
     NoticeData,
     Office,
     PermitCardData,
+    ReasonLine,
     ReceiptData,
+    Refusal,
     TransferData,
 )
 from forms.status import DECISION_LABELS, OPEN_STATUSES, STATUS_LABELS
@@ -59,8 +61,34 @@ def applicant_of(person: Person) -> Applicant:
     )
 
 
+def refusal_of(request: Request) -> Refusal | None:
+    """The refusal of a refused request, from its stored reasons (those flagged `refusing`),
+    its remedy and the day it was closed; None for any other status."""
+    if request.status != "refused":
+        return None
+    stored = [r for r in request.reasons if r.get("refusing")]
+    if not stored and request.decision == "refuse":  # rows written before the flag existed
+        stored = [r for r in request.reasons if r["rule"] != "MATERIALS-MISSING"]
+    reasons = [ReasonLine(r["text"], r.get("basis", "")) for r in stored]
+    if not reasons:  # refused after acceptance before reasons were stored: the step's note
+        step = (
+            request.events.where(RequestEvent.kind == "refused")
+            .order_by(RequestEvent.at.desc(), RequestEvent.id.desc())
+            .first()
+        )
+        reasons = [ReasonLine(step.note)] if step is not None and step.note else []
+    texts = {r.text for r in reasons}
+    return Refusal(
+        reasons=reasons,
+        remedy="" if request.remedy.strip() in texts else request.remedy,
+        on=request.closed_on,
+        after_acceptance=request.decision != "refuse",
+    )
+
+
 def receipt_data(ticket: str, desk: Desk) -> ReceiptData:
     request = get_request(ticket)
+    refusal = refusal_of(request)
     return ReceiptData(
         # The counter that accepted it, which need not be the one reprinting it.
         office=dataclasses.replace(
@@ -75,12 +103,13 @@ def receipt_data(ticket: str, desk: Desk) -> ReceiptData:
         officer=request.staff.name,
         received_at=request.opened_at,
         status_label=STATUS_LABELS[request.status],
-        promised_by=request.promised_by,
+        promised_by=None if refusal else request.promised_by,
         time_limit=request.time_limit,
         received=list(request.documents_received),
         missing=list(request.documents_missing),
         verify_code=request.verify_code,
         handled_by=request.handled_by or "",
+        refusal=refusal,
     )
 
 
@@ -136,6 +165,7 @@ def notice_for_request(ticket: str, catalogue: Catalogue, desk: Desk, today: dt.
         where=_where(service, desk, request.person.household.origin_village),
         ticket=request.ticket,
         applicant=applicant_of(request.person),
+        refusal=refusal_of(request),
     )
 
 
@@ -202,6 +232,8 @@ def _log_row(request: Request, today: dt.date) -> LogRow:
         decision=DECISION_LABELS[request.decision],
         status=STATUS_LABELS[request.status],
         officer=request.staff.name,
+        status_code=request.status,
+        outcome=DECISION_LABELS["refuse" if request.status == "refused" else request.decision],
         promised_by=request.promised_by,
         overdue=is_overdue(request, today),
     )

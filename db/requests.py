@@ -113,7 +113,10 @@ def create_request(
         time_limit=service.time_limit,
         decision=decision.decision,
         handled_by=decision.handled_by,
-        reasons=[{"rule": r.rule, "text": r.text, "basis": r.basis} for r in decision.reasons],
+        reasons=[
+            {"rule": r.rule, "text": r.text, "basis": r.basis, "refusing": r in decision.blocking}
+            for r in decision.reasons
+        ],
         remedy=decision.remedy,
         documents_required=_doc_dicts(decision.required),
         documents_received=[d.name for d in decision.received],
@@ -302,7 +305,17 @@ def refuse(ticket: str, desk: Desk, today: dt.date, note: str) -> Request:
     with db.atomic():
         request = get_request(ticket, lock=True)
         ensure_allowed("refuse", request.status, request.ticket)
-        _save(request, status="refused", closed_on=today, remedy=note)
+        # The officer's reason joins the stored reasons, on the service's own basis, so every
+        # paper printed for this request from now on states it.
+        basis = next((r["basis"] for r in request.reasons if r["rule"].startswith("SIDE-")), "")
+        reason = {"rule": "REFUSED-AFTER-ACCEPTANCE", "text": note.strip(), "basis": basis}
+        _save(
+            request,
+            status="refused",
+            closed_on=today,
+            remedy=note,
+            reasons=[*request.reasons, {**reason, "refusing": True}],
+        )
         _record(request, "refused", desk, today, note)
         return request
 

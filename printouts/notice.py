@@ -12,6 +12,7 @@ from reportlab.platypus import Flowable, Spacer
 from forms.papers import NoticeData
 from printouts.fonts import FontSet
 from printouts.layout import PrintResult, Sheet, Target, render_flow
+from printouts.refusal import refusal_flow
 
 STATE_LABELS = {"received": "已收 ✓", "missing": "缺少，请补交", "": "□"}
 
@@ -33,7 +34,16 @@ def render_notice(data: NoticeData, target: Target, *, fonts: FontSet | None = N
         a = data.applicant
         head += [("申请人", f"{a.name}　{a.masked_id}"), ("住址", a.address)]
     flow.append(sheet.fields(head, (28 * mm, width - 28 * mm)))
-    if data.applicant is not None:
+    if data.applicant is not None and data.refusal is not None:
+        flow.append(
+            sheet.p(
+                f"您申请办理的“{data.service_name}”，经审查不予办理。现将理由、依据、"
+                "办理途径和救济途径一次性告知如下：",
+                "body",
+            )
+        )
+        flow += refusal_flow(sheet, data.refusal, data.office.county, head="h", style="body")
+    elif data.applicant is not None:
         flow.append(
             sheet.p(
                 f"您申请办理的“{data.service_name}”，"
