@@ -14,7 +14,7 @@ from db.models import Household, PermitEvent, Person, Request, RequestEvent, Sta
 from db.permits import show_permit
 from db.requests import get_request
 from db.setup import Desk, counter_label, ensure_ready, get_setting
-from db.views import address_of, is_overdue
+from db.views import address_of, check_period, is_overdue
 from forms import permits as rules
 from forms.catalogue import Catalogue, Service
 from forms.citizen_id import mask_id
@@ -243,10 +243,7 @@ def daily_log_data(first: dt.date, last: dt.date, desk: Desk, today: dt.date) ->
     """This hall's requests: one query for the period (persons and staff joined in), one for
     what is still open."""
     ensure_ready()
-    if last < first:
-        raise CounterError("截止日期早于起始日期", "the range ends before it starts")
-    if (last - first).days > 366:
-        raise CounterError("台账期间最长一年", "a log covers at most one year")
+    check_period(first, last)
 
     def joined() -> peewee.ModelSelect[Request]:
         return (

@@ -13,7 +13,7 @@ from db.connection import db, is_postgres
 from db.models import Person, Request, RequestEvent
 from db.people import find_person, household_facts, person_facts
 from db.setup import Desk, ensure_ready, get_setting, next_serial, stamp
-from db.views import current_permit
+from db.views import current_permit, iso_local
 from forms.catalogue import Catalogue, Document, Service
 from forms.citizen_id import mask_id
 from forms.errors import CounterError
@@ -169,7 +169,7 @@ def verify(raw_code: str) -> dict[str, object] | None:
             "applicant": {"name": person.name, "id_number": mask_id(person.id_number)},
             "counter": request.counter_code,
             "community": request.community,
-            "opened_at": request.opened_at.isoformat(sep=" "),
+            "opened_at": iso_local(request.opened_at),
             "status": request.status,
             "status_label": STATUS_LABELS[request.status],
         }

@@ -15,6 +15,7 @@ from printouts.layout import PrintResult, Sheet, Target, render_flow
 from printouts.refusal import refusal_flow
 
 STATE_LABELS = {"received": "已收 ✓", "missing": "缺少，请补交", "": "□"}
+REFUSED_STATE_LABELS = {**STATE_LABELS, "missing": "未提交"}  # nothing is asked of a refusal
 
 
 def render_notice(data: NoticeData, target: Target, *, fonts: FontSet | None = None) -> PrintResult:
@@ -63,6 +64,7 @@ def render_notice(data: NoticeData, target: Target, *, fonts: FontSet | None = N
     flow += sheet.lines(data.conditions, "body", empty="无特别条件（须为本社区安置的搬迁群众）")
     flow.append(sheet.p("三、所需材料", "h"))
     rows: list[list[object]] = [["序号", "材料名称", "份数", "出具单位", "备注", "核对"]]
+    states = STATE_LABELS if data.refusal is None else REFUSED_STATE_LABELS
     for i, doc in enumerate(data.documents, 1):
         rows.append(
             [
@@ -71,7 +73,7 @@ def render_notice(data: NoticeData, target: Target, *, fonts: FontSet | None = N
                 str(doc.copies),
                 doc.issuer,
                 doc.note,
-                STATE_LABELS.get(doc.state, doc.state),
+                states.get(doc.state, doc.state),
             ]
         )
     flow.append(sheet.grid(rows, [10 * mm, 48 * mm, 11 * mm, 34 * mm, width - 131 * mm, 28 * mm]))
@@ -80,14 +82,14 @@ def render_notice(data: NoticeData, target: Target, *, fonts: FontSet | None = N
         if data.time_limit
         else "材料齐全的，当场办结"
     )
-    flow += [
-        sheet.p("四、承诺时限", "h"),
-        sheet.p(limit, "body"),
-        sheet.p("五、办理地点", "h"),
-        sheet.p(data.where, "body"),
-    ]
+    # A refusal promises no time and sends nobody here: its remedy says where to go instead.
+    more: list[tuple[str, str]] = []
+    if data.refusal is None:
+        more += [("承诺时限", limit), ("办理地点", data.where)]
     if data.fee_yuan:
-        flow += [sheet.p("六、收费", "h"), sheet.p(f"工本费{data.fee_yuan:g}元", "body")]
+        more.append(("收费", f"工本费{data.fee_yuan:g}元"))
+    for number, (title, text) in zip("四五六", more, strict=False):
+        flow += [sheet.p(f"{number}、{title}", "h"), sheet.p(text, "body")]
     flow += [
         sheet.p("咨询电话：" + (data.office.phone or "请向窗口工作人员咨询"), "h"),
         Spacer(1, 4 * mm),
