@@ -864,11 +864,11 @@ def request_list(
     one_day = day is not None and until in (None, day)
     when = 5 if one_day else 16  # HH:MM for one day, YYYY-MM-DD HH:MM across days
     lines = [
-        f"{pad('受理时间', when)} {pad('受理编号', 18)} {pad('办理事项', 28)} {pad('当事人', 10)} "
+        f"{pad('受理时间', max(when, 8))} {pad('受理编号', 18)} {pad('办理事项', 28)} {pad('当事人', 10)} "
         f"{pad('身份证号', 18)} {pad('办理结论', 12)} 状态"
     ]
     lines += [
-        f"{local_time(v['opened_at'])[-when:]} {pad(v['ticket'], 18)} {pad(v['service']['name'], 28)} "
+        f"{pad(local_time(v['opened_at'])[-when:], max(when, 8))} {pad(v['ticket'], 18)} {pad(v['service']['name'], 28)} "
         f"{pad(v['person']['name'], 10)} {v['person']['id_number']} {pad(v['decision_label'], 12)} "
         f"{v['status_label']}" + (" 超期" if v["overdue"] else "")
         for v in views

@@ -22,9 +22,10 @@ def render_notice(data: NoticeData, target: Target, *, fonts: FontSet | None = N
     sheet = Sheet(fonts, base=10.5)
     width = A4[0] - 36 * mm
     missing = [d for d in data.documents if d.state == "missing"]
+    kind = "一次性告知单" if data.refusal is None else "不予办理告知书"
     flow: list[Flowable] = [
         sheet.p(f"{data.office.county}易地扶贫搬迁社区服务大厅", "subtitle"),
-        sheet.p("一 次 性 告 知 单", "title"),
+        sheet.p(" ".join(kind), "title"),
     ]
     head: list[tuple[str, object]] = [
         ("办理事项", f"{data.service_code} {data.service_name}（{data.side_label}）")
@@ -99,6 +100,6 @@ def render_notice(data: NoticeData, target: Target, *, fonts: FontSet | None = N
     ]
 
     return render_flow(
-        sheet, flow, target, title=f"一次性告知单 {data.service_name}", pagesize=A4,
+        sheet, flow, target, title=f"{kind} {data.service_name}", pagesize=A4,
         side=18 * mm, top=16 * mm, bottom=16 * mm,
     )  # fmt: skip

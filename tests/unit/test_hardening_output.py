@@ -115,7 +115,8 @@ def test_receipt_and_notice_of_a_refusal_give_reasons_basis_remedy_and_appeal(
         assert "行政诉讼" in text and "紫阳县人民政府" in text, paper
         assert "材料补齐后起算" not in text and "当场办结" not in text, paper
         assert "材料已齐全" not in text and "尚缺以下" not in text, paper
-    assert "经审查不予办理" in text_of(tmp_path / "n.pdf")
+    notice = text_of(tmp_path / "n.pdf")
+    assert "经审查不予办理" in notice and "不 予 办 理 告 知 书" in notice
 
 
 def test_a_request_refused_after_acceptance_no_longer_promises_a_date(
@@ -426,7 +427,7 @@ def test_request_lists_have_a_header_and_dates_across_days(cli, make_id: IdMaker
     cli("request", "open", "--id-number", head, "--service", "V01", "--date", DAY)
     one_day = cli("request", "list", "--date", DAY).stdout.splitlines()
     assert one_day[0].startswith("受理时间") and "受理编号" in one_day[0] and "状态" in one_day[0]
-    assert re.match(r"\d\d:\d\d SXSQ01-2026-", one_day[1]), one_day[1]
+    assert re.match(r"\d\d:\d\d +SXSQ01-2026-", one_day[1]), one_day[1]
     days = cli("request", "list", "--date", "2026-05-01", "--to", DAY).stdout.splitlines()
     assert days[0].startswith("受理时间") and "受理编号" in days[0]
     rows = [line for line in days[1:] if "SXSQ01-2026-" in line]
