@@ -981,7 +981,7 @@ def catalog_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         for r in rows
     ]
     lines.append(f"共 {len(rows)} 项（{catalogue.title} {catalogue.version}）")
-    emit(as_json, {"services": rows, "version": catalogue.version}, lines)
+    emit(as_json, {"services": rows, "count": len(rows), "version": catalogue.version}, lines)
 
 
 @catalog_app.command("show")
@@ -1033,7 +1033,14 @@ def staff_add(
     staff = add_staff(code.strip(), check_name(name), role)
     emit(
         as_json,
-        {"staff": {"code": staff.code, "name": staff.name, "role": staff.role}},
+        {
+            "staff": {
+                "code": staff.code,
+                "name": staff.name,
+                "role": staff.role,
+                "active": staff.active,
+            }
+        },
         f"已添加工作人员 {staff.code} {staff.name}（{staff.role}）",
     )
 
@@ -1240,13 +1247,15 @@ def print_daily_log(
         raise CounterError(
             "--date 与 --from/--to 不能同时使用", "use --date or --from/--to, not both"
         )
-    today = dt.date.today()
+    today = today_from(None)  # the CLI's one clock
     if date_from or date_to:
         first = parse_date(date_from, "起始日期（--from）", default=today)
         last = parse_date(date_to, "截止日期（--to）", default=today)
     else:
         first = last = parse_date(date, "日期（--date）", default=today)
-    data = daily_log_data(first, last, session(ctx).desk(), today)
+    # Overdue as of the log's last day, as `request list` judges it: a log never depends on
+    # the day it happens to be printed.
+    data = daily_log_data(first, last, session(ctx).desk(), last)
     name = (
         f"daily-log-{first.isoformat()}"
         + (f"_{last.isoformat()}" if last != first else "")

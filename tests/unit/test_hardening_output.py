@@ -404,8 +404,10 @@ def test_each_entity_has_one_json_shape(cli, make_id: IdMaker) -> None:  # type:
 
     staff = js(cli("staff", "add", "101", "张敏", "--json"))
     staff_list = js(cli("staff", "list", "--json"))
-    assert set(staff["staff"]) <= set(staff_list["staff"][0])
+    assert set(staff["staff"]) == set(staff_list["staff"][0])
     assert staff_list["count"] == len(staff_list["staff"]) == 2
+    services = js(cli("catalog", "list", "--json"))
+    assert services["count"] == len(services["services"]) > 0
 
 
 # ── 26. Chinese views: permit history labels, list headers and dates ──
@@ -463,3 +465,21 @@ def test_overdue_in_request_list_is_as_of_the_day_listed(cli, make_id: IdMaker) 
     assert after["as_of"] == late
     overdue = js(cli("request", "list", "--overdue", "--date", "2026-05-06", "--json"))
     assert overdue["count"] == 0  # nothing was overdue on the day it was opened
+
+
+def test_daily_log_judges_overdue_as_of_its_last_day(cli, make_id: IdMaker, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    head = resident(cli, make_id, permit=True)
+    opened = js(
+        cli(
+            "request", "open", "--id-number", head, "--service", "V01", "--date", "2026-05-06",
+            "--json",
+        )
+    )["request"]  # fmt: skip
+    late = (dt.date.fromisoformat(opened["promised_by"]) + dt.timedelta(days=1)).isoformat()
+    cli("print", "daily-log", "--date", "2026-05-06", "--out", str(tmp_path / "day.pdf"))
+    cli(
+        "print", "daily-log", "--from", "2026-05-06", "--to", late, "--out", str(tmp_path / "s.pdf")
+    )
+    assert "已超期未办结（0件）" in text_of(tmp_path / "day.pdf")
+    span = text_of(tmp_path / "s.pdf")
+    assert "已超期未办结（1件）" in span and opened["ticket"] in span
