@@ -82,7 +82,6 @@ def refusal_of(request: Request) -> Refusal | None:
         reasons=reasons,
         remedy="" if request.remedy.strip() in texts else request.remedy,
         on=request.closed_on,
-        after_acceptance=request.decision != "refuse",
     )
 
 

@@ -48,7 +48,6 @@ class Refusal:
     reasons: list[ReasonLine]
     remedy: str = ""
     on: dt.date | None = None
-    after_acceptance: bool = False
 
 
 @dataclass(frozen=True)

@@ -483,3 +483,21 @@ def test_daily_log_judges_overdue_as_of_its_last_day(cli, make_id: IdMaker, tmp_
     assert "已超期未办结（0件）" in text_of(tmp_path / "day.pdf")
     span = text_of(tmp_path / "s.pdf")
     assert "已超期未办结（1件）" in span and opened["ticket"] in span
+
+
+def test_refusals_stored_before_the_refusing_flag_still_print_their_reasons(
+    cli, make_id: IdMaker, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from db.models import Request
+
+    head = resident(cli, make_id, permit=False)
+    opened = js(
+        cli("request", "open", "--id-number", head, "--service", "H01", "--date", DAY, "--json")
+    )["request"]
+    assert opened["status"] == "refused"
+    legacy = [{k: v for k, v in r.items() if k != "refusing"} for r in opened["reasons"]]
+    Request.update(reasons=legacy).where(Request.ticket == opened["ticket"]).execute()
+    cli("print", "receipt", opened["ticket"], "--out", str(tmp_path / "r.pdf"))
+    text = flat(text_of(tmp_path / "r.pdf"))
+    assert all(flat(r["text"]) in text for r in legacy if r["rule"] != "MATERIALS-MISSING")
+    assert "行政复议" in text and "材料补齐后起算" not in text
