@@ -58,6 +58,10 @@ class CounterGroup(TyperGroup):
             if type(exc).__name__ == "NoArgsIsHelpError" and getattr(exc, "ctx", None):
                 typer.echo(exc.ctx.get_help())  # type: ignore[attr-defined]
                 sys.exit(0)
+            argv = list(args) if args is not None else sys.argv[1:]
+            if "--json" in argv:  # a script asked for JSON: the error comes as JSON too
+                zh, en = usage_message(exc)
+                typer.echo(json.dumps({"error": {"zh": zh, "en": en}}, ensure_ascii=False))
             typer.echo(usage_line(exc), err=True)
             sys.exit(getattr(exc, "exit_code", 2))
         except typer.Abort:
@@ -116,14 +120,20 @@ USAGE_ZH = {
 }
 
 
-def usage_line(exc: Exception) -> str:
+def usage_message(exc: Exception) -> tuple[str, str]:
+    """The usage error in Chinese and English, as `{"error": {"zh", "en"}}` carries it."""
     from forms.text import neutralise
 
     zh = USAGE_ZH.get(type(exc).__name__, "命令用法错误")
     en = exc.format_message() if hasattr(exc, "format_message") else str(exc)
     # echoes what was typed: no undecodable bytes, no raw control or bidi characters
     en = neutralise(printable(" ".join(en.split())))
-    return f"错误：{zh}（{en}），可加 --help 查看用法 / Error: {en} (see --help)"
+    return f"{zh}（{en}），可加 --help 查看用法", f"{en} (see --help)"
+
+
+def usage_line(exc: Exception) -> str:
+    zh, en = usage_message(exc)
+    return f"错误：{zh} / Error: {en}"
 
 
 app = typer.Typer(
@@ -226,6 +236,11 @@ def pad(text: str, cells: int) -> str:
     from rich.cells import cell_len
 
     return text + " " * max(0, cells - cell_len(text))
+
+
+def local_time(iso: str) -> str:
+    """An ISO 8601 timestamp of the JSON as a person reads it: 2026-11-27 10:05."""
+    return iso[:16].replace("T", " ")
 
 
 # The clock the CLI reads "today" from; tests pin it (tests/conftest.py `cli`).
@@ -557,7 +572,7 @@ def household_add(
     view = household_view(household)
     emit(
         as_json,
-        {"household": household.number, **view},
+        {"household": view},
         f"已登记搬迁户 {household.number}：{view['origin_village']} → {view['address']}，"
         f"{view['moved_in']}入住",
     )
@@ -649,11 +664,11 @@ def person_show(
 
     s = session(ctx)
     today = today_from(date)
-    view = person_view(show_person(id_number, s.desk(), today), today)
+    view = person_view(show_person(id_number, s.desk(), today), today, masked=False)
     hh = view["household"]
     permit = view["permit"]
     lines = [
-        f"{view['name']}  {view['sex']}  {view['ethnicity']}  {view['birth_date']}生  {view['id_number']}",
+        f"{view['name']}  {view['sex']}  {view['ethnicity']}  {view['birth_date']}生  {view['id_number_full']}",
         f"与户主关系：{view['relation']}  电话：{view['phone'] or hh['phone'] or '—'}",
         f"户号 {hh['number']}  迁出村 {hh['origin_village']}  住址 {hh['address']}  入住 {hh['moved_in']}",
         f"户籍地址：{view['hukou_address']}",
@@ -671,13 +686,8 @@ def person_show(
 
 
 def permit_payload(view: dict[str, Any]) -> dict[str, Any]:
-    """The JSON every permit command prints: the three keys scripts rely on, then the rest."""
-    return {
-        "permit": view["number"],
-        "status": view["status"],
-        "valid_until": view["valid_until"],
-        "detail": view,
-    }
+    """The JSON every permit command prints: the permit object, as `person show` nests it."""
+    return {"permit": view}
 
 
 def _permit_output(permit: Any, today: dt.date, as_json: bool, headline: str) -> None:
@@ -820,7 +830,7 @@ def permit_show(
     view = permit_view(permit, today)
     view["earlier"] = [permit_view(p, today) for p in earlier]
     history = [
-        f"  {h['on']} {h['kind']:<8} 有效期至{h['valid_until']} {h['note']}"
+        f"  {h['on']} {pad(h['kind_label'], 8)} 有效期至{h['valid_until']} {h['note']}"
         for h in view["history"]
     ]
     lines = [
@@ -899,7 +909,7 @@ def _request_output(
 
     view = request_view(request, today, with_events=True)
     lines = [headline or f"{view['ticket']}：{view['status_label']}", *request_lines(view)]
-    emit(as_json, view, lines)
+    emit(as_json, {"request": view}, lines)
 
 
 def request_lines(view: dict[str, Any]) -> list[str]:
@@ -910,14 +920,16 @@ def request_lines(view: dict[str, Any]) -> list[str]:
         + (f"（{view['handled_by']}）" if view["handled_by"] else "")
         + f"  状态 {view['status_label']}"
         + ("  【已超期】" if view["overdue"] else ""),
-        f"受理 {view['opened_at']}  承诺办结 {view['promised_by'] or '—'}  经办 {view['officer']}",
+        f"受理 {local_time(view['opened_at'])}  承诺办结 {view['promised_by'] or '—'}  经办 {view['officer']}",
         "已收材料：" + ("、".join(view["received_documents"]) or "无"),
         "缺少材料：" + ("、".join(view["missing_documents"]) or "无"),
     ]
     if view["remedy"]:
         lines.append(f"办理途径：{view['remedy']}")
     for event in view.get("events", []):
-        lines.append(f"  {event['at']} {event['label']} {event['officer']} {event['note']}")
+        lines.append(
+            f"  {local_time(event['at'])} {event['label']} {event['officer']} {event['note']}"
+        )
     return lines
 
 
@@ -963,7 +975,7 @@ def request_open(
         hints.append(f"材料不全，打印一次性告知单：ziyang-counter print notice {request.ticket}")
     if view["decision"] in ("refer_origin", "forward_department"):
         hints.append(f"打印转办单：ziyang-counter print transfer {request.ticket}")
-    emit(as_json, view, [f"已登记 {request.ticket}", *request_lines(view), *hints])
+    emit(as_json, {"request": view}, [f"已登记 {request.ticket}", *request_lines(view), *hints])
 
 
 @request_app.command("show")
@@ -994,7 +1006,9 @@ def request_list(
     status: Annotated[
         str | None,
         typer.Option(
-            "--status", help="pending_materials|accepted|forwarded|referred|completed|refused"
+            "--status",
+            help="状态代码或名称 / status code or label: pending_materials（待补正）|accepted"
+            "（已受理）|forwarded（已转办）|referred（已转迁出村）|completed（已办结）|refused（不予办理）",
         ),
     ] = None,
     overdue: Annotated[
@@ -1008,33 +1022,53 @@ def request_list(
 ) -> None:
     """按日期列出本社区办件 / list this hall's requests of a day."""
     from db.requests import list_requests
-    from db.views import request_view
+    from db.views import check_period, request_view
     from forms.people import parse_date
 
     s = session(ctx)
     s.open()
     community = None if every_hall else s.desk().community
-    today = dt.date.today()
     day = None if overdue and not date else today_from(date, bounded=False)
     until = parse_date(date_to, "截止日期（--to）") if date_to else None
-    as_of = day if (overdue and day) else today
+    if until is not None:
+        check_period(day or until, until)  # the same range check as print daily-log
+    # "Today" for the overdue flags: the last day listed (as --date means for every command),
+    # or the counter's today when listing overdue requests of every day.
+    as_of = until or day or today_from(None)
     rows = list_requests(
         day=day,
         until=until,
-        status=status,
+        status=status_code(status),
         overdue_on=as_of if overdue else None,
         community=community,
     )
     views = [request_view(r, as_of) for r in rows]
+    one_day = day is not None and until in (None, day)
+    when = 5 if one_day else 16  # HH:MM for one day, YYYY-MM-DD HH:MM across days
     lines = [
-        f"{v['opened_at'][11:16]} {v['ticket']} {pad(v['service']['name'], 28)} {pad(v['person']['name'], 10)} "
-        f"{v['person']['id_number']} {pad(v['decision_label'], 12)} {v['status_label']}"
-        + (" 超期" if v["overdue"] else "")
+        f"{pad('受理时间', max(when, 8))} {pad('受理编号', 18)} {pad('办理事项', 28)} {pad('当事人', 10)} "
+        f"{pad('身份证号', 18)} {pad('办理结论', 12)} 状态"
+    ]
+    lines += [
+        f"{pad(local_time(v['opened_at'])[-when:], max(when, 8))} {pad(v['ticket'], 18)} {pad(v['service']['name'], 28)} "
+        f"{pad(v['person']['name'], 10)} {v['person']['id_number']} {pad(v['decision_label'], 12)} "
+        f"{v['status_label']}" + (" 超期" if v["overdue"] else "")
         for v in views
     ]
     period = "全部日期" if day is None else (f"{day}" + (f" 至 {until}" if until else ""))
-    lines.append(f"共 {len(views)} 件（{period}）")
-    emit(as_json, {"requests": views, "count": len(views)}, lines)
+    lines.append(f"共 {len(views)} 件（{period}，超期按 {as_of} 计）")
+    emit(as_json, {"requests": views, "count": len(views), "as_of": as_of.isoformat()}, lines)
+
+
+def status_code(raw: str | None) -> str | None:
+    """--status takes a status code or its Chinese label (待补正, 已受理, ...)."""
+    from forms.status import STATUS_LABELS
+
+    if raw is None:
+        return None
+    value = raw.strip()
+    by_label = {label: code for code, label in STATUS_LABELS.items()}
+    return by_label.get(value, value)
 
 
 def _step(name: str) -> Callable[..., None]:
@@ -1129,7 +1163,7 @@ def catalog_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         for r in rows
     ]
     lines.append(f"共 {len(rows)} 项（{catalogue.title} {catalogue.version}）")
-    emit(as_json, {"services": rows, "version": catalogue.version}, lines)
+    emit(as_json, {"services": rows, "count": len(rows), "version": catalogue.version}, lines)
 
 
 @catalog_app.command("show")
@@ -1181,7 +1215,14 @@ def staff_add(
     staff = add_staff(code.strip(), check_name(name), role)
     emit(
         as_json,
-        {"staff": {"code": staff.code, "name": staff.name, "role": staff.role}},
+        {
+            "staff": {
+                "code": staff.code,
+                "name": staff.name,
+                "role": staff.role,
+                "active": staff.active,
+            }
+        },
         f"已添加工作人员 {staff.code} {staff.name}（{staff.role}）",
     )
 
@@ -1194,7 +1235,11 @@ def staff_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     session(ctx).open()
     rows = list_staff()
-    emit(as_json, {"staff": rows}, [f"{r['code']} {r['name']} {r['role']}" for r in rows])
+    emit(
+        as_json,
+        {"staff": rows, "count": len(rows)},
+        [f"{r['code']} {r['name']} {r['role']}" for r in rows],
+    )
 
 
 @staff_app.command("backdate-days")
@@ -1506,13 +1551,15 @@ def print_daily_log(
         raise CounterError(
             "--date 与 --from/--to 不能同时使用", "use --date or --from/--to, not both"
         )
-    today = dt.date.today()
+    today = today_from(None)  # the CLI's one clock
     if date_from or date_to:
         first = parse_date(date_from, "起始日期（--from）", default=today)
         last = parse_date(date_to, "截止日期（--to）", default=today)
     else:
         first = last = parse_date(date, "日期（--date）", default=today)
-    data = daily_log_data(first, last, session(ctx).desk(), today)
+    # Overdue as of the log's last day, as `request list` judges it: a log never depends on
+    # the day it happens to be printed.
+    data = daily_log_data(first, last, session(ctx).desk(), last)
     name = (
         f"daily-log-{first.isoformat()}"
         + (f"_{last.isoformat()}" if last != first else "")
@@ -1535,12 +1582,15 @@ def verify_cmd(
 
     session(ctx).open()
     found = verify(code)
-    if found is None:
-        emit(
-            as_json,
-            {"valid": False, "code": code},
-            "未找到：本数据库没有签发过该验证码的回执 / no receipt with this code was issued here",
+    if found is None:  # a failure like any other: stderr, and JSON on stdout when asked
+        zh, en = (
+            "未找到：本数据库没有签发过该验证码的回执",
+            "no receipt with this code was issued here",
         )
+        if as_json:
+            error = {"valid": False, "code": code, "error": {"zh": zh, "en": en}}
+            typer.echo(json.dumps(error, ensure_ascii=False))
+        typer.echo(f"错误：{zh} / Error: {en}", err=True)
         raise typer.Exit(1)
     emit(
         as_json,
@@ -1548,7 +1598,7 @@ def verify_cmd(
         [
             f"有效：受理编号 {found['ticket']}，{found['service']['code']} {found['service']['name']}",  # type: ignore[index]
             f"申请人 {found['applicant']['name']} {found['applicant']['id_number']}，"  # type: ignore[index]
-            f"{found['community']} 受理于 {found['opened_at']}，当前状态：{found['status_label']}",
+            f"{found['community']} 受理于 {local_time(str(found['opened_at']))}，当前状态：{found['status_label']}",
             f"Valid: ticket {found['ticket']}",
         ],
     )

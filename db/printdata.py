@@ -10,17 +10,16 @@ import os
 import peewee
 
 from db.connection import data_dir
-from db.models import Household, PermitEvent, Person, Request, Staff
+from db.models import Household, PermitEvent, Person, Request, RequestEvent, Staff
 from db.permits import show_permit
 from db.requests import get_request
 from db.setup import Desk, counter_label, ensure_ready, get_setting
-from db.views import address_of, is_overdue
+from db.views import address_of, check_period, is_overdue
 from forms import permits as rules
 from forms.catalogue import Catalogue, Service
 from forms.citizen_id import mask_id
 from forms.errors import CounterError
-from forms.status import DECISION_LABELS, OPEN_STATUSES, STATUS_LABELS
-from printouts.data import (
+from forms.papers import (
     Applicant,
     DailyLogData,
     DocumentLine,
@@ -29,9 +28,12 @@ from printouts.data import (
     NoticeData,
     Office,
     PermitCardData,
+    ReasonLine,
     ReceiptData,
+    Refusal,
     TransferData,
 )
+from forms.status import DECISION_LABELS, OPEN_STATUSES, STATUS_LABELS
 
 
 def office_for(desk: Desk) -> Office:
@@ -59,8 +61,33 @@ def applicant_of(person: Person) -> Applicant:
     )
 
 
+def refusal_of(request: Request) -> Refusal | None:
+    """The refusal of a refused request, from its stored reasons (those flagged `refusing`),
+    its remedy and the day it was closed; None for any other status."""
+    if request.status != "refused":
+        return None
+    stored = [r for r in request.reasons if r.get("refusing")]
+    if not stored and request.decision == "refuse":  # rows written before the flag existed
+        stored = [r for r in request.reasons if r["rule"] != "MATERIALS-MISSING"]
+    reasons = [ReasonLine(r["text"], r.get("basis", "")) for r in stored]
+    if not reasons:  # refused after acceptance before reasons were stored: the step's note
+        step = (
+            request.events.where(RequestEvent.kind == "refused")
+            .order_by(RequestEvent.at.desc(), RequestEvent.id.desc())
+            .first()
+        )
+        reasons = [ReasonLine(step.note)] if step is not None and step.note else []
+    texts = {r.text for r in reasons}
+    return Refusal(
+        reasons=reasons,
+        remedy="" if request.remedy.strip() in texts else request.remedy,
+        on=request.closed_on,
+    )
+
+
 def receipt_data(ticket: str, desk: Desk) -> ReceiptData:
     request = get_request(ticket)
+    refusal = refusal_of(request)
     return ReceiptData(
         # The counter that accepted it, which need not be the one reprinting it.
         office=dataclasses.replace(
@@ -75,12 +102,13 @@ def receipt_data(ticket: str, desk: Desk) -> ReceiptData:
         officer=request.staff.name,
         received_at=request.opened_at,
         status_label=STATUS_LABELS[request.status],
-        promised_by=request.promised_by,
+        promised_by=None if refusal else request.promised_by,
         time_limit=request.time_limit,
         received=list(request.documents_received),
         missing=list(request.documents_missing),
         verify_code=request.verify_code,
         handled_by=request.handled_by or "",
+        refusal=refusal,
     )
 
 
@@ -136,6 +164,7 @@ def notice_for_request(ticket: str, catalogue: Catalogue, desk: Desk, today: dt.
         where=_where(service, desk, request.person.household.origin_village),
         ticket=request.ticket,
         applicant=applicant_of(request.person),
+        refusal=refusal_of(request),
     )
 
 
@@ -202,6 +231,8 @@ def _log_row(request: Request, today: dt.date) -> LogRow:
         decision=DECISION_LABELS[request.decision],
         status=STATUS_LABELS[request.status],
         officer=request.staff.name,
+        status_code=request.status,
+        outcome=DECISION_LABELS["refuse" if request.status == "refused" else request.decision],
         promised_by=request.promised_by,
         overdue=is_overdue(request, today),
     )
@@ -211,10 +242,7 @@ def daily_log_data(first: dt.date, last: dt.date, desk: Desk, today: dt.date) ->
     """This hall's requests: one query for the period (persons and staff joined in), one for
     what is still open."""
     ensure_ready()
-    if last < first:
-        raise CounterError("截止日期早于起始日期", "the range ends before it starts")
-    if (last - first).days > 366:
-        raise CounterError("台账期间最长一年", "a log covers at most one year")
+    check_period(first, last)
 
     def joined() -> peewee.ModelSelect[Request]:
         return (

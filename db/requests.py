@@ -13,7 +13,7 @@ from db.connection import db, is_postgres
 from db.models import Person, Request, RequestEvent
 from db.people import find_person, household_facts, lock_person, person_facts
 from db.setup import Desk, ensure_ready, get_setting, next_serial, stamp
-from db.views import current_permit
+from db.views import current_permit, iso_local
 from forms import dates, text
 from forms.catalogue import Catalogue, Document, Service
 from forms.citizen_id import mask_id
@@ -148,7 +148,10 @@ def create_request(
         time_limit=service.time_limit,
         decision=decision.decision,
         handled_by=decision.handled_by,
-        reasons=[{"rule": r.rule, "text": r.text, "basis": r.basis} for r in decision.reasons],
+        reasons=[
+            {"rule": r.rule, "text": r.text, "basis": r.basis, "refusing": r in decision.blocking}
+            for r in decision.reasons
+        ],
         remedy=decision.remedy,
         documents_required=_doc_dicts(decision.required),
         documents_received=[d.name for d in decision.received],
@@ -204,7 +207,7 @@ def verify(raw_code: str) -> dict[str, object] | None:
             "applicant": {"name": person.name, "id_number": mask_id(person.id_number)},
             "counter": request.counter_code,
             "community": request.community,
-            "opened_at": request.opened_at.isoformat(sep=" "),
+            "opened_at": iso_local(request.opened_at),
             "status": request.status,
             "status_label": STATUS_LABELS[request.status],
         }
@@ -366,7 +369,17 @@ def refuse(ticket: str, desk: Desk, today: dt.date, note: str) -> Request:
         request = get_request(ticket, lock=True)
         dates.check_step_day(today, request.opened_on, request.ticket)
         ensure_allowed("refuse", request.status, request.ticket)
-        _save(request, status="refused", closed_on=today, remedy=note)
+        # The officer's reason joins the stored reasons, on the service's own basis, so every
+        # paper printed for this request from now on states it.
+        basis = next((r["basis"] for r in request.reasons if r["rule"].startswith("SIDE-")), "")
+        reason = {"rule": "REFUSED-AFTER-ACCEPTANCE", "text": note.strip(), "basis": basis}
+        _save(
+            request,
+            status="refused",
+            closed_on=today,
+            remedy=note,
+            reasons=[*request.reasons, {**reason, "refusing": True}],
+        )
         _record(request, "refused", desk, today, note)
         return request
 

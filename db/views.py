@@ -11,7 +11,28 @@ from typing import Any
 from db.models import Household, Permit, PermitEvent, Person, Request, RequestEvent
 from forms import permits as rules
 from forms.citizen_id import mask_id
+from forms.errors import CounterError
 from forms.status import DECISION_LABELS, EVENT_LABELS, OPEN_STATUSES, STATUS_LABELS
+
+
+def iso_local(value: dt.datetime) -> str:
+    """A stored datetime (naive, the counter's local time) in ISO 8601 with the local offset,
+    e.g. 2026-11-27T10:05:00+08:00."""
+    return value.replace(microsecond=0).astimezone().isoformat()
+
+
+def check_period(first: dt.date, last: dt.date, *, max_days: int = 366) -> None:
+    """One range check for every command that takes --from/--date and --to."""
+    if last < first:
+        raise CounterError(
+            f"截止日期 {last.isoformat()} 早于起始日期 {first.isoformat()}",
+            f"the range ends ({last.isoformat()}) before it starts ({first.isoformat()})",
+        )
+    if (last - first).days > max_days:
+        raise CounterError(
+            f"查询期间最长一年（{first.isoformat()} 至 {last.isoformat()}）",
+            f"a range covers at most one year ({first.isoformat()} to {last.isoformat()})",
+        )
 
 
 def current_permit(person: Person) -> Permit | None:
@@ -74,6 +95,7 @@ def permit_view(permit: Permit, today: dt.date, *, masked: bool = True) -> dict[
         "history": [
             {
                 "kind": e.kind,
+                "kind_label": rules.EVENT_LABELS.get(e.kind, e.kind),
                 "on": e.on.isoformat(),
                 "valid_until": e.valid_until.isoformat(),
                 "residence_since": e.residence_since.isoformat(),
@@ -85,10 +107,12 @@ def permit_view(permit: Permit, today: dt.date, *, masked: bool = True) -> dict[
     }
 
 
-def person_view(person: Person, today: dt.date, *, masked: bool = False) -> dict[str, Any]:
+def person_view(person: Person, today: dt.date, *, masked: bool = True) -> dict[str, Any]:
+    """`id_number` is always masked; `masked=False` (a look that is logged) adds the full
+    number as `id_number_full`. The permit is the same object the permit commands print."""
     permit = current_permit(person)
-    return {
-        "id_number": mask_id(person.id_number) if masked else person.id_number,
+    view = {
+        "id_number": mask_id(person.id_number),
         "name": person.name,
         "sex": person.sex,
         "birth_date": person.birth_date.isoformat(),
@@ -97,8 +121,11 @@ def person_view(person: Person, today: dt.date, *, masked: bool = False) -> dict
         "phone": person.phone,
         "hukou_address": person.hukou_address,
         "household": household_view(person.household),
-        "permit": permit_view(permit, today, masked=masked) if permit else None,
+        "permit": permit_view(permit, today) if permit else None,
     }
+    if not masked:
+        view["id_number_full"] = person.id_number
+    return view
 
 
 def is_overdue(request: Request, today: dt.date) -> bool:
@@ -132,7 +159,7 @@ def request_view(request: Request, today: dt.date, *, with_events: bool = False)
         "required_documents": request.documents_required,
         "received_documents": request.documents_received,
         "missing_documents": request.documents_missing,
-        "opened_at": request.opened_at.isoformat(sep=" "),
+        "opened_at": iso_local(request.opened_at),
         "promised_by": request.promised_by.isoformat() if request.promised_by else None,
         "closed_on": request.closed_on.isoformat() if request.closed_on else None,
         "overdue": is_overdue(request, today),
@@ -146,7 +173,7 @@ def request_view(request: Request, today: dt.date, *, with_events: bool = False)
             {
                 "kind": e.kind,
                 "label": EVENT_LABELS[e.kind],
-                "at": e.at.isoformat(sep=" "),
+                "at": iso_local(e.at),
                 "status_after": e.status_after,
                 "officer": e.staff.name,
                 "counter": e.counter_code,

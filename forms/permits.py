@@ -45,6 +45,13 @@ STATUS_LABELS: dict[str, str] = {
     PermitStatus.REPLACED: "已补换（旧证作废）",
 }
 
+EVENT_LABELS = {  # permit history, as the Chinese views show it
+    "issued": "签发",
+    "endorsed": "签注",
+    "replaced": "补换领",
+    "revoked": "注销",
+}
+
 
 def add_years(day: dt.date, years: int) -> dt.date:
     """Same month and day `years` later; 29 February becomes 1 March."""

@@ -7,24 +7,28 @@ of 500 requests stays readable when printed.
 
 from __future__ import annotations
 
+import dataclasses
+import io
 from collections import Counter
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
-from printouts.data import DailyLogData, LogRow
+from forms.papers import DailyLogData, LogRow
 from printouts.fonts import FontSet
-from printouts.layout import PrintResult, Sheet, Target, render_flow
+from printouts.layout import PrintResult, Sheet, Target, render_flow, write
 
 PAGE = landscape(A4)
+PENDING = "pending_materials"  # the request status (forms.status) of the pending section
+TAIL_ROWS = 3  # rows of the last table kept with the signatures when they would stand alone
 
 
 def totals(rows: list[LogRow]) -> dict[str, Counter[str]]:
     """The three tallies printed at the end, also used by tests and the desk."""
     return {
         "service": Counter(r.service for r in rows),
-        "decision": Counter(r.decision for r in rows),
+        "decision": Counter(r.outcome for r in rows),  # by outcome: later refusals count
         "officer": Counter(r.officer for r in rows),
         "status": Counter(r.status for r in rows),
     }
@@ -60,11 +64,25 @@ def _items(sheet: Sheet, rows: list[LogRow], width: float) -> Flowable:
     return sheet.grid(table, [40 * mm, 60 * mm, 62 * mm, 34 * mm, 26 * mm, width - 222 * mm])
 
 
-def render_daily_log(
-    data: DailyLogData, target: Target, *, fonts: FontSet | None = None
-) -> PrintResult:
-    sheet = Sheet(fonts, base=9)
-    width = PAGE[0] - 24 * mm
+class _PageMark(Flowable):
+    """Takes no room; records the page it lands on, so the log can see where its end fell."""
+
+    def __init__(self, pages: list[int]) -> None:
+        super().__init__()
+        self.pages = pages
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.pages.append(int(self.canv._doctemplate.page))  # type: ignore[attr-defined]
+
+
+def _flow(
+    sheet: Sheet, data: DailyLogData, width: float, marks: dict[str, list[int]], tail_rows: int
+) -> list[Flowable]:
+    """The log's flowables. The last section travels with the signature block; with
+    `tail_rows`, its last rows are split off to go with the signatures to the next page."""
     flow: list[Flowable] = [
         sheet.p(f"{data.office.community}服务大厅　办件台账", "title"),
         sheet.p(
@@ -112,22 +130,58 @@ def render_daily_log(
     counts = totals(data.rows)
     half = width / 2 - 4 * mm
     flow += [sheet.p("按办理事项统计", "h"), *_tally(sheet, "办理事项", counts["service"], half)]
-    flow += [sheet.p("按办理结论统计", "h"), *_tally(sheet, "办理结论", counts["decision"], half)]
+    flow += [
+        sheet.p("按办理结论统计（按办理结果计：受理后又不予办理的，计入不予办理）", "h"),
+        *_tally(sheet, "办理结论（结果）", counts["decision"], half),
+    ]
     flow += [sheet.p("按经办人统计", "h"), *_tally(sheet, "经办人", counts["officer"], half)]
 
     overdue = [r for r in data.open_items if r.overdue]
-    pending = [r for r in data.open_items if r.status == "待补正"]
-    others = [r for r in data.open_items if not r.overdue and r.status != "待补正"]
-    for title, rows in (
+    pending = [r for r in data.open_items if r.status_code == PENDING]
+    others = [r for r in data.open_items if not r.overdue and r.status_code != PENDING]
+    sections = [
         (f"已超期未办结（{len(overdue)}件）", overdue),
         (f"待补正材料（{len(pending)}件）", pending),
         (f"其他在办（{len(others)}件）", others),
-    ):
+    ]
+    for title, rows in sections[:-1]:
         flow.append(sheet.p(title, "h"))
         flow.append(_items(sheet, rows, width) if rows else sheet.p("无", "body"))
-    flow += [Spacer(1, 6 * mm), sheet.signatures(["制表人", "负责人审核"], width)]
+    title, rows = sections[-1]
+    tail: list[Flowable] = [sheet.p(title, "h")]
+    if not rows:
+        tail.append(sheet.p("无", "body"))
+    elif tail_rows and len(rows) > tail_rows:
+        flow += [*tail, _items(sheet, rows[:-tail_rows], width)]
+        tail = [_items(sheet, rows[-tail_rows:], width)]
+    else:
+        tail.append(_items(sheet, rows, width))
+    tail += [
+        _PageMark(marks["content"]),
+        Spacer(1, 6 * mm),
+        sheet.signatures(["制表人", "负责人审核"], width),
+        _PageMark(marks["signed"]),
+    ]
+    flow.append(KeepTogether(tail))
+    return flow
 
-    return render_flow(
-        sheet, flow, target, title=f"办件台账 {_period(data)}", pagesize=PAGE,
-        side=12 * mm, top=12 * mm, bottom=16 * mm, footer=data.office.counter_label,
-    )  # fmt: skip
+
+def render_daily_log(
+    data: DailyLogData, target: Target, *, fonts: FontSet | None = None
+) -> PrintResult:
+    """Laid out once; if the signature block still ended up alone on the last page (a long
+    last table split just before it), laid out again with that table's last rows kept with
+    the signatures."""
+    for tail_rows in (0, TAIL_ROWS):
+        sheet = Sheet(fonts, base=9)
+        marks: dict[str, list[int]] = {"content": [], "signed": []}
+        flow = _flow(sheet, data, PAGE[0] - 24 * mm, marks, tail_rows)
+        buffer = io.BytesIO()
+        result = render_flow(
+            sheet, flow, buffer, title=f"办件台账 {_period(data)}", pagesize=PAGE,
+            side=12 * mm, top=12 * mm, bottom=16 * mm, footer=data.office.counter_label,
+        )  # fmt: skip
+        if marks["content"] == marks["signed"]:
+            break
+    path, _ = write(target, lambda stream: stream.write(buffer.getvalue()))
+    return dataclasses.replace(result, path=path)

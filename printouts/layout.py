@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from reportlab.lib import colors
+from reportlab.lib import textsplit as rl_textsplit
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import paragraph as rl_paragraph
 
 from forms.text import neutralise
 from printouts.fonts import FontSet, load_fonts
@@ -20,6 +22,23 @@ from printouts.fonts import FontSet, load_fonts
 PDF_CREATOR = "ziyang-counter"  # creator and producer of every PDF we write: --out checks it
 
 Target = str | Path | BinaryIO
+
+# Chinese closing punctuation that must never begin a line (避头点, GB/T 15834 and the W3C
+# clreq kinsoku rules). reportlab's CJK wrapping knows the Japanese set, which lacks the
+# full-width comma, semicolon, colon, question and exclamation marks and closing quotes:
+# teach it ours, so "，" hangs at the end of the line instead of starting the next one.
+CLOSING_PUNCTUATION = "，；：！？。、”’》〉」』】〕）｝．…"
+
+
+def _teach_kinsoku() -> None:
+    """Both splitters read the module-level set at each line break: textsplit's for a
+    paragraph in one font, paragraph's cjkFragSplit for one mixing in a fallback font."""
+    for module in (rl_textsplit, rl_paragraph):
+        known = module.ALL_CANNOT_START
+        module.ALL_CANNOT_START = known + "".join(c for c in CLOSING_PUNCTUATION if c not in known)
+
+
+_teach_kinsoku()
 
 
 @dataclass

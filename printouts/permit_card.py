@@ -12,11 +12,13 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from printouts.data import PermitCardData
+from forms.papers import PermitCardData
 from printouts.fonts import FontSet
 from printouts.layout import PDF_CREATOR, PrintResult, Sheet, Target, write
 
 CARD_W, CARD_H = 85.6 * mm, 54 * mm
+CORNER = 3 * mm
+LABEL_W = 11 * mm  # four characters of the card style and a gap
 ENDORSEMENT_ROWS = 4
 
 
@@ -37,12 +39,31 @@ def _text(c: Canvas, para: Paragraph, x: float, top: float, width: float) -> flo
     return top - height
 
 
-def _front(c: Canvas, sheet: Sheet, data: PermitCardData, x: float, y: float) -> None:
+def _field(
+    c: Canvas, sheet: Sheet, label: str, value: str, x: float, top: float, width: float
+) -> float:
+    """A label and its value in two columns, so a long value wraps under itself, never under
+    the label; return the y below the taller of the two."""
+    bottom = _text(c, sheet.p(label, "card"), x, top, LABEL_W)
+    return min(bottom, _text(c, sheet.p(value, "card"), x + LABEL_W, top, width - LABEL_W))
+
+
+def _border(c: Canvas, x: float, y: float) -> None:
     c.setStrokeColor(colors.HexColor("#1f4e79"))
     c.setLineWidth(0.8)
-    c.roundRect(x, y, CARD_W, CARD_H, 3 * mm)
+    c.roundRect(x, y, CARD_W, CARD_H, CORNER)
+
+
+def _front(c: Canvas, sheet: Sheet, data: PermitCardData, x: float, y: float) -> None:
+    # The header band is clipped to the card's rounded outline, and the outline drawn on top.
+    c.saveState()
+    outline = c.beginPath()
+    outline.roundRect(x, y, CARD_W, CARD_H, CORNER)
+    c.clipPath(outline, stroke=0, fill=0)
     c.setFillColor(colors.HexColor("#dbe8f5"))
-    c.rect(x + 0.4, y + CARD_H - 10 * mm, CARD_W - 0.8, 9.6 * mm, stroke=0, fill=1)
+    c.rect(x, y + CARD_H - 10 * mm, CARD_W, 10 * mm, stroke=0, fill=1)
+    c.restoreState()
+    _border(c, x, y)
     c.setFillColor(colors.black)
     _text(c, sheet.p("居　住　证", "card_title"), x, y + CARD_H - 1.5 * mm, CARD_W)
     _text(c, sheet.p("紫阳县易地扶贫搬迁群众", "card_small_center"), x, y + CARD_H - 7 * mm, CARD_W)
@@ -64,7 +85,7 @@ def _front(c: Canvas, sheet: Sheet, data: PermitCardData, x: float, y: float) ->
     left = x + 4 * mm
     text_w = CARD_W - photo_w - 10 * mm
     for label, value in fields:
-        top = _text(c, sheet.p(f"{label}　{value}", "card"), left, top, text_w) - 0.6 * mm
+        top = _field(c, sheet, label, value, left, top, text_w) - 0.6 * mm
     _text(
         c,
         sheet.p(f"公民身份号码　{data.id_number}", "card_strong"),
@@ -76,12 +97,10 @@ def _front(c: Canvas, sheet: Sheet, data: PermitCardData, x: float, y: float) ->
 
 
 def _back(c: Canvas, sheet: Sheet, data: PermitCardData, x: float, y: float) -> None:
-    c.setStrokeColor(colors.HexColor("#1f4e79"))
-    c.setLineWidth(0.8)
-    c.roundRect(x, y, CARD_W, CARD_H, 3 * mm)
+    _border(c, x, y)
     left, width = x + 4 * mm, CARD_W - 8 * mm
     top = y + CARD_H - 3 * mm
-    top = _text(c, sheet.p(f"签发机关　{data.authority}", "card"), left, top, width) - 0.5 * mm
+    top = _field(c, sheet, "签发机关", data.authority, left, top, width) - 0.5 * mm
     top = _text(
         c,
         sheet.p(
@@ -124,7 +143,8 @@ def _back(c: Canvas, sheet: Sheet, data: PermitCardData, x: float, y: float) -> 
     _text(
         c,
         sheet.p(
-            "本证每满一年签注一次，请于期满前一个月内到居住地社区服务大厅办理；逾期未签注的，本证失效。",
+            "本证每满一年签注一次，请于期满前一个月内到居住地社区服务大厅办理；"
+            "逾期未签注的，本证使用功能中止，补办签注后恢复。",
             "card_small",
         ),
         left,

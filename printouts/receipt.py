@@ -8,9 +8,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, HRFlowable, Spacer
 
-from printouts.data import ReceiptData
+from forms.papers import ReceiptData
 from printouts.fonts import FontSet
 from printouts.layout import PrintResult, Sheet, Target, render_flow
+from printouts.refusal import refusal_flow
 
 ROLL_WIDTH = 80 * mm
 ROLL_MARGIN = 4 * mm
@@ -27,6 +28,8 @@ def qr(code: str, size: float, font: str) -> Drawing:
 
 
 def promised_text(data: ReceiptData) -> str:
+    if data.refusal is not None:
+        return "不予办理，无承诺办结日期"
     if data.promised_by is None:
         return (
             "材料补齐后起算（"
@@ -60,10 +63,14 @@ def _flowables(sheet: Sheet, data: ReceiptData, width: float, qr_size: float) ->
         sheet.p("受 理 回 执", "title"),
         sheet.fields(rows, (label_w, width - label_w)),
         HRFlowable(width="100%", thickness=0.5, spaceBefore=1.5 * mm, spaceAfter=1 * mm),
-        sheet.p("已收材料：", "body"),
-        *sheet.lines(data.received, "cell"),
     ]
-    if data.missing:
+    if data.refusal is not None:
+        flow += refusal_flow(sheet, data.refusal, data.office.county)
+        flow.append(
+            HRFlowable(width="100%", thickness=0.5, spaceBefore=1.5 * mm, spaceAfter=1 * mm)
+        )
+    flow += [sheet.p("已收材料：", "body"), *sheet.lines(data.received, "cell")]
+    if data.missing and data.refusal is None:
         flow += [
             sheet.p("待补正材料（已一次性告知）：", "body"),
             *sheet.lines(data.missing, "cell"),

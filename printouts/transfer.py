@@ -7,7 +7,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, HRFlowable, Spacer
 
-from printouts.data import TransferData
+from forms.papers import TransferData
 from printouts.fonts import FontSet
 from printouts.layout import PrintResult, Sheet, Target, render_flow
 

@@ -25,8 +25,8 @@ from db.models import Permit
 from db.printdata import daily_log_data
 from db.setup import load_desk
 from forms.catalogue import load_catalogue
+from forms.papers import DailyLogData
 from printouts.daily_log import render_daily_log
-from printouts.data import DailyLogData
 from tests.unit.test_printouts import busy_day
 
 

@@ -38,7 +38,7 @@ def register(cli, make_id: IdMaker) -> tuple[str, str]:  # type: ignore[no-untyp
             "--json",
         )
     )
-    number = household["household"]
+    number = household["household"]["number"]
     head = make_id(__import__("datetime").date(1962, 4, 9), "男")
     cli(
         "person",
@@ -74,8 +74,8 @@ def test_a_whole_counter_day(cli, make_id: IdMaker) -> None:  # type: ignore[no-
     assert refused["decision"] == "refuse" and refused["handled_by"] is None
     assert refused["reasons"][0]["rule"] == "PERMIT-NONE"
 
-    permit = as_json(cli("permit", "issue", "--id-number", head, "--date", DAY, "--json"))
-    assert permit["permit"] == "610924-2026-000001" and permit["status"] == "valid"
+    permit = as_json(cli("permit", "issue", "--id-number", head, "--date", DAY, "--json"))["permit"]
+    assert permit["number"] == "610924-2026-000001" and permit["status"] == "valid"
     assert permit["valid_until"] == "2027-11-26"
 
     check = as_json(
@@ -112,22 +112,23 @@ def test_a_whole_counter_day(cli, make_id: IdMaker) -> None:  # type: ignore[no-
             DAY,
             "--json",
         )
-    )
+    )["request"]
     assert opened["status"] == "pending_materials" and opened["promised_by"] is None
     assert opened["ticket"] == "SXSQ02-2026-000002"
     ticket = opened["ticket"]
     supplemented = as_json(
         cli("request", "supplement", ticket, "--provided", "all", "--date", DAY, "--json")
-    )
+    )["request"]
     assert (
         supplemented["status"] == "accepted" and supplemented["promised_by"] == "2027-01-11"
     )  # 30 working days, 1 Jan off
     assert (
-        as_json(cli("request", "forward", ticket, "--date", DAY, "--json"))["status"] == "forwarded"
+        as_json(cli("request", "forward", ticket, "--date", DAY, "--json"))["request"]["status"]
+        == "forwarded"
     )
     done = as_json(
         cli("request", "complete", ticket, "--note", "已批准", "--date", "2026-12-10", "--json")
-    )
+    )["request"]
     assert done["status"] == "completed" and [e["kind"] for e in done["events"]] == [
         "opened", "supplemented", "forwarded", "completed",
     ]  # fmt: skip
@@ -136,7 +137,7 @@ def test_a_whole_counter_day(cli, make_id: IdMaker) -> None:  # type: ignore[no-
         cli(
             "request", "open", "--id-number", head, "--service", "土地流转", "--date", DAY, "--json"
         )
-    )
+    )["request"]
     assert village["decision"] == "refer_origin" and village["status"] == "referred"
     assert village["handled_by"] == "洄水镇双河村"
 
@@ -148,11 +149,11 @@ def test_a_whole_counter_day(cli, make_id: IdMaker) -> None:  # type: ignore[no-
         as_json(cli("request", "list", "--date", DAY, "--status", "referred", "--json"))["count"]
         == 1
     )
-    shown = as_json(cli("request", "show", ticket, "--json"))
+    shown = as_json(cli("request", "show", ticket, "--json"))["request"]
     assert shown["ticket"] == ticket and "*" in shown["person"]["id_number"]
 
     endorsed = cli("permit", "endorse", "--id-number", head, "--date", "2027-11-10", "--json")
-    assert as_json(endorsed)["valid_until"] == "2028-11-26"
+    assert as_json(endorsed)["permit"]["valid_until"] == "2028-11-26"
     replaced = as_json(
         cli(
             "permit",
@@ -165,10 +166,9 @@ def test_a_whole_counter_day(cli, make_id: IdMaker) -> None:  # type: ignore[no-
             "2027-12-01",
             "--json",
         )
-    )
+    )["permit"]
     assert (
-        replaced["permit"] == "610924-2027-000001"
-        and replaced["detail"]["replaces"] == "610924-2026-000001"
+        replaced["number"] == "610924-2027-000001" and replaced["replaces"] == "610924-2026-000001"
     )
     revoked = as_json(
         cli(
@@ -184,9 +184,9 @@ def test_a_whole_counter_day(cli, make_id: IdMaker) -> None:  # type: ignore[no-
             "--json",
         )
     )
-    assert revoked["status"] == "revoked"
+    assert revoked["permit"]["status"] == "revoked"
     shown = as_json(cli("permit", "show", "--id-number", head, "--date", "2027-12-02", "--json"))
-    assert shown["status"] == "revoked" and len(shown["detail"]["earlier"]) == 1
+    assert shown["permit"]["status"] == "revoked" and len(shown["permit"]["earlier"]) == 1
 
 
 def test_human_output_is_chinese(cli, make_id: IdMaker) -> None:  # type: ignore[no-untyped-def]
@@ -316,7 +316,7 @@ def test_counters_sharing_a_database_name_themselves(cli, make_id: IdMaker) -> N
             DAY,
             "--json",
         )
-    )
+    )["request"]
     other = as_json(
         cli(
             "--desk-community",
@@ -331,7 +331,7 @@ def test_counters_sharing_a_database_name_themselves(cli, make_id: IdMaker) -> N
             DAY,
             "--json",
         )
-    )
+    )["request"]
     assert first["ticket"] == "SXSQ02-2026-000001" and first["decision"] == "handle"
     assert other["ticket"].startswith("XCSQ01-2026-") and other["decision"] == "refuse"
     assert "蒿坪镇双星社区服务大厅" in other["remedy"]
@@ -396,7 +396,7 @@ def test_staff_are_added_listed_and_named_on_requests(cli, make_id: IdMaker) -> 
             "--json",
         )
     )
-    assert opened["officer"] == "张敏"
+    assert opened["request"]["officer"] == "张敏"
     assert (
         cli(
             "--staff", "999", "request", "open", "--id-number", head, "--service", "V08", ok=False

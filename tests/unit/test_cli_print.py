@@ -50,7 +50,7 @@ def desk_day(cli, make_id: IdMaker) -> dict[str, str]:  # type: ignore[no-untype
         "person",
         "add",
         "--household",
-        hh["household"],
+        hh["household"]["number"],
         "--id-number",
         head,
         "--name",
@@ -91,7 +91,7 @@ def desk_day(cli, make_id: IdMaker) -> dict[str, str]:  # type: ignore[no-untype
             "--json",
         )
     )
-    return {"id": head, "here": here["ticket"], "village": village["ticket"]}
+    return {"id": head, "here": here["request"]["ticket"], "village": village["request"]["ticket"]}
 
 
 def test_receipt_in_both_sizes_with_a_code_that_verifies(
@@ -333,7 +333,7 @@ def test_missing_glyphs_stop_the_printer_unless_forced(
         "person",
         "add",
         "--household",
-        hh["household"],
+        hh["household"]["number"],
         "--id-number",
         person,
         "--name",
@@ -345,7 +345,7 @@ def test_missing_glyphs_stop_the_printer_unless_forced(
     )
     ticket = js(
         cli("request", "open", "--id-number", person, "--service", "V01", "--date", DAY, "--json")
-    )["ticket"]
+    )["request"]["ticket"]
     out = str(tmp_path / "r.pdf")
     stopped = cli("print", "receipt", ticket, "--out", out, "--printer", "Counter", ok=False)
     assert stopped.exit_code == 1 and "U+31350" in stopped.stderr and "--force" in stopped.stderr

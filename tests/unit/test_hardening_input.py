@@ -331,7 +331,7 @@ def hostile_rows(cli, make_id: IdMaker) -> tuple[str, str, str]:  # type: ignore
     ticket = json.loads(
         cli("request", "open", "--id-number", head, "--service", "医疗保险参保",
             "--provided", "all", "--date", DAY, "--json").stdout
-    )["ticket"]  # fmt: skip
+    )["request"]["ticket"]  # fmt: skip
     Household.update(building="5\x1b[2J\u202e3", room="\x1b[1m", grid="\u202e格").execute()
     Person.update(name="周\x1b[8m建国", hukou_address=HOSTILE).execute()
     models.Permit.update(community=HOME + "\u202e").execute()
@@ -612,7 +612,7 @@ def test_back_dating_window_is_a_supervisor_setting(cli, make_id: IdMaker) -> No
 
 def test_cli_backdating_reaches_the_database(cli, make_id: IdMaker) -> None:  # type: ignore[no-untyped-def]
     _, head = register(cli, make_id)
-    opened = json.loads(open_on(cli, head, "2026-11-20").stdout)
+    opened = json.loads(open_on(cli, head, "2026-11-20").stdout)["request"]
     assert opened["opened_at"].startswith("2026-11-20")
     early = cli("request", "complete", opened["ticket"], "--date", "2026-11-19", ok=False,
                 clock=TODAY)  # fmt: skip
@@ -712,7 +712,7 @@ def test_new_community_option_founds_a_community(cli) -> None:  # type: ignore[n
         "household", "add", "--origin-village", "洄水镇双河村", "--community", "汉王镇汉城社区",
         "--moved-in", "2019-05-01", "--new-community", "--json",
     )  # fmt: skip
-    assert json.loads(added.stdout)["community"] == "汉王镇汉城社区"
+    assert json.loads(added.stdout)["household"]["community"] == "汉王镇汉城社区"
     assert cli("--desk-community", "汉王镇汉城社区", "request", "list").exit_code == 0
 
 
@@ -725,7 +725,7 @@ def register(cli, make_id: IdMaker) -> tuple[str, str]:  # type: ignore[no-untyp
             "household", "add", "--origin-village", "洄水镇双河村", "--community", HOME,
             "--moved-in", "2018-09-01", "--building", "5", "--room", "302", "--json",
         ).stdout
-    )["household"]  # fmt: skip
+    )["household"]["number"]  # fmt: skip
     head = make_id(D(1962, 4, 9), "男")
     cli(
         "person", "add", "--household", household, "--id-number", head, "--name", "周建国",

@@ -47,7 +47,7 @@ def resident(cli, make_id: IdMaker, moved_in: str = "2018-03-01") -> str:  # typ
             "household", "add", "--origin-village", "洄水镇双河村", "--community", HOME,
             "--moved-in", moved_in, "--date", DAY, "--json",
         )
-    )["household"]  # fmt: skip
+    )["household"]["number"]  # fmt: skip
     head = make_id(dt.date(1970, 6, 1), "男")
     cli(
         "person", "add", "--household", number, "--id-number", head, "--name", "王建国",
@@ -271,7 +271,7 @@ def test_a_supervisor_undoes_a_mistaken_revocation_the_same_day(cli, make_id: Id
             "--yes", "--date", DAY, "--json",
         )
     )  # fmt: skip
-    assert undone["status"] == "valid"
+    assert undone["permit"]["status"] == "valid"
     permit = Permit.get()
     assert (permit.status, permit.closed_on, permit.closed_reason) == ("valid", None, "")
     assert permit.residence_since == since
@@ -524,7 +524,7 @@ def test_revoke_at_a_terminal_asks_and_respects_no(
         assert (done.returncode == 0) == (answer == "y"), done
         db.initialize(None)
         shown = js(run(url, "permit", "show", "--id-number", head, "--date", DAY, "--json"))
-        assert shown["status"] == status
+        assert shown["permit"]["status"] == status
 
 
 def test_a_second_head_from_a_race_names_the_head_rule(

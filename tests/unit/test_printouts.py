@@ -11,8 +11,7 @@ import pytest
 from pypdf import PdfReader
 from reportlab.lib.units import mm
 
-from printouts.daily_log import render_daily_log, totals
-from printouts.data import (
+from forms.papers import (
     Applicant,
     DailyLogData,
     DocumentLine,
@@ -24,6 +23,7 @@ from printouts.data import (
     ReceiptData,
     TransferData,
 )
+from printouts.daily_log import render_daily_log, totals
 from printouts.fonts import load_fonts
 from printouts.notice import render_notice
 from printouts.permit_card import render_permit_card
@@ -247,6 +247,12 @@ def busy_day(count: int) -> DailyLogData:
     services = ["医疗保险参保", "城乡低保申请", "土地流转", "选民登记", "居住证申领"]
     decisions = ["本窗口办理", "代收转办", "转迁出村办理", "不予办理"]
     statuses = ["已办结", "已受理", "待补正", "已转办"]
+    codes = {
+        "已办结": "completed",
+        "已受理": "accepted",
+        "待补正": "pending_materials",
+        "已转办": "forwarded",
+    }
     officers = ["张敏", "刘洋", "陈静"]
     start = dt.datetime(2026, 11, 27, 8, 30)
     rows = [
@@ -259,6 +265,8 @@ def busy_day(count: int) -> DailyLogData:
             decision=decisions[i % 4],
             status=statuses[i % 4],
             officer=officers[i % 3],
+            status_code=codes[statuses[i % 4]],
+            outcome=decisions[i % 4],
             promised_by=dt.date(2026, 11, 26) if i % 50 == 0 else None,
             overdue=i % 50 == 0,
         )
@@ -296,7 +304,7 @@ def test_a_busy_day_of_500_requests() -> None:
     for officer, n in (("张敏", 167), ("刘洋", 167), ("陈静", 166)):
         assert re.search(rf"{officer}\s+{n}\b", text), officer
     overdue = sum(r.overdue for r in data.open_items)
-    pending = sum(r.status == "待补正" for r in data.open_items)
+    pending = sum(r.status_code == "pending_materials" for r in data.open_items)
     assert overdue == 5 and pending == 125
     assert f"已超期未办结（{overdue}件）" in text and f"待补正材料（{pending}件）" in text
     assert not re.search(r"610924\d{8}", text)  # no full ID anywhere

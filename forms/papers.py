@@ -35,6 +35,22 @@ class Applicant:
 
 
 @dataclass(frozen=True)
+class ReasonLine:
+    text: str
+    basis: str = ""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a request was refused: every reason with its basis, what would make it possible
+    (办理途径), and when. Papers add the way to appeal (救济途径) from the office's county."""
+
+    reasons: list[ReasonLine]
+    remedy: str = ""
+    on: dt.date | None = None
+
+
+@dataclass(frozen=True)
 class ReceiptData:
     office: Office
     ticket: str
@@ -50,6 +66,7 @@ class ReceiptData:
     missing: list[str]
     verify_code: str
     handled_by: str = ""
+    refusal: Refusal | None = None  # set when the request is refused; no date is promised
 
 
 @dataclass(frozen=True)
@@ -67,6 +84,7 @@ class NoticeData:
     ticket: str = ""  # empty for a blank checklist asked before applying
     applicant: Applicant | None = None
     printed_on: dt.date = field(default_factory=dt.date.today)
+    refusal: Refusal | None = None
 
 
 @dataclass(frozen=True)
@@ -118,9 +136,11 @@ class LogRow:
     service: str
     person: str
     masked_id: str
-    decision: str
-    status: str
+    decision: str  # label of the opening decision, for display
+    status: str  # label, for display
     officer: str
+    status_code: str  # the request status (forms.status), which the log decides on
+    outcome: str  # label of the decision by outcome: a later refusal counts as 不予办理
     promised_by: dt.date | None = None
     overdue: bool = False
 
