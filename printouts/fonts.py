@@ -1,12 +1,19 @@
-"""Chinese fonts for the PDFs: embed a TrueType CJK font, fall back per run of text.
+"""Chinese fonts for the PDFs: embed a CJK font subset, fall back per run of text.
 
 Search order: the paths in ZIYANG_FONTS (os.pathsep-separated, `path` or `path#index` for a
 .ttc), then the usual system fonts (Windows SimSun/SimHei/Microsoft YaHei and SimSun-ExtB,
 Linux WenQuanYi Zen Hei/Micro Hei, AR PL UMing and Hanazono for rare characters, macOS STHeiti
-and Arial Unicode). reportlab embeds subsets of TrueType-outline fonts only; fonts with
-PostScript outlines (Noto CJK .otf/.ttc) are skipped with the reason logged.
+and Arial Unicode, then the Noto / Source Han CJK fonts of Linux desktops such as UOS and
+Kylin), then Noto Sans CJK from the `noto-cjk-sans-otc` package, which is installed with us.
+ZIYANG_SYSTEM_FONTS=0 skips the system fonts (ZIYANG_FONTS still counts).
 
-When no TrueType CJK font exists, reportlab's built-in STSong-Light CID font is used with a
+reportlab embeds TrueType outlines only. Fonts with PostScript (CFF) outlines, as every Noto /
+Source Han CJK font has, are measured with their own metrics and, when a PDF is written, each
+subset reportlab embeds (the document's characters, at most 256 per subset) is converted to
+TrueType outlines with fontTools' cu2qu; converted glyphs are kept for the process, so only the
+first document pays for loading the font.
+
+When no CJK font exists at all, reportlab's built-in STSong-Light CID font is used with a
 loud warning: it is not embedded and shows boxes on a viewer without Chinese fonts.
 
 Characters no loaded font has are drawn as a visible `[U+XXXXX]` tag and reported, so an
@@ -15,13 +22,16 @@ officer is warned before printing and a name never comes out silently wrong.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
+import struct
 import sys
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NamedTuple
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfmetrics, ttfonts
@@ -66,6 +76,18 @@ LINUX = [
     "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf",
     "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf",
 ]
+# PostScript (CFF) outlines, converted on use. A collection without `#index` opens its Simplified
+# Chinese face (family name ending in SC or CN), whatever its place in the file.
+LINUX_CFF = [
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",  # Debian, Ubuntu, UOS, Kylin
+    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",  # Arch
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",  # Fedora
+    "/usr/share/fonts/google-noto-sans-cjk-fonts/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf",
+    "/usr/share/fonts/adobe-source-han-sans/SourceHanSansCN-Regular.otf",
+    "/usr/share/fonts/opentype/source-han-sans/SourceHanSans-Regular.ttc",
+]
 MACOS = [
     "/System/Library/Fonts/STHeiti Light.ttc#0",
     "/System/Library/Fonts/STHeiti Medium.ttc#0",
@@ -74,16 +96,32 @@ MACOS = [
 ]
 
 
+def system_fonts_enabled() -> bool:
+    """ZIYANG_SYSTEM_FONTS=0 ignores the system's fonts, to prove the packaged font alone works."""
+    return os.environ.get("ZIYANG_SYSTEM_FONTS", "1").strip() != "0"
+
+
+def packaged_fonts() -> list[str]:
+    """Noto Sans CJK from the `noto-cjk-sans-otc` package: a Chinese font on every machine."""
+    try:
+        import noto_cjk_sans_otc
+    except ImportError:
+        return []
+    return [str(noto_cjk_sans_otc.FONT_PATH)]
+
+
 def candidates() -> list[str]:
-    """Font specs to try, configured first, then this system's usual places."""
+    """Font specs to try, configured first, then this system's usual places, then the package's."""
     configured = [p for p in os.environ.get("ZIYANG_FONTS", "").split(os.pathsep) if p.strip()]
-    if sys.platform.startswith("win"):
+    if not system_fonts_enabled():
+        system: list[str] = []
+    elif sys.platform.startswith("win"):
         system = WINDOWS
     elif sys.platform == "darwin":
         system = MACOS
     else:
-        system = LINUX
-    return configured + system
+        system = LINUX + LINUX_CFF
+    return configured + system + packaged_fonts()
 
 
 @dataclass
@@ -173,11 +211,18 @@ def _load_spec(spec: str) -> LoadedFont | None:
     file = Path(path)
     if not file.is_file():
         return None
-    sub = int(index) if index.isdigit() else 0
-    name = f"ZY-{file.stem}-{sub}".replace(" ", "")
+    sub = int(index) if index.isdigit() else None
     try:
-        if name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(name, str(file), subfontIndex=sub))
+        if _has_cff_outlines(file, sub or 0):
+            sub = _simplified_face(file) if sub is None else sub
+            name = f"ZY-{file.stem}-{sub}".replace(" ", "")
+            if name not in pdfmetrics.getRegisteredFontNames():
+                pdfmetrics.registerFont(ConvertedFont(name, file, sub))
+        else:
+            sub = sub or 0
+            name = f"ZY-{file.stem}-{sub}".replace(" ", "")
+            if name not in pdfmetrics.getRegisteredFontNames():
+                pdfmetrics.registerFont(TTFont(name, str(file), subfontIndex=sub))
         font = pdfmetrics.getFont(name)
         codepoints = frozenset(font.face.charToGlyph)  # type: ignore[attr-defined]
     except Exception as exc:  # reportlab raises plain TTFError/Exception for unusable fonts
@@ -186,18 +231,173 @@ def _load_spec(spec: str) -> LoadedFont | None:
     return LoadedFont(name=name, path=str(file), embedded=True, codepoints=codepoints)
 
 
+def _has_cff_outlines(file: Path, index: int) -> bool:
+    """Whether the font (face `index` of a collection) has PostScript outlines ('OTTO')."""
+    with file.open("rb") as stream:
+        head = stream.read(12)
+        if head[:4] == b"ttcf":
+            (count,) = struct.unpack(">I", head[8:12])
+            if not 0 <= index < count:
+                return False
+            stream.seek(12 + 4 * index)
+            (offset,) = struct.unpack(">I", stream.read(4))
+            stream.seek(offset)
+            head = stream.read(4)
+    return head[:4] == b"OTTO"
+
+
+def _simplified_face(file: Path) -> int:
+    """The Simplified Chinese face of a CJK collection (Noto's order is JP, KR, SC, TC, HK)."""
+    from fontTools.ttLib import TTCollection
+
+    with file.open("rb") as stream:
+        if stream.read(4) != b"ttcf":
+            return 0
+    with TTCollection(str(file), lazy=True) as collection:
+        for index, face in enumerate(collection.fonts):
+            family = str(face["name"].getDebugName(1) or "")
+            if family.endswith((" SC", " CN")):
+                return index
+    return 0
+
+
+class TrueTypeGlyph(NamedTuple):
+    data: bytes  # the glyf record, padded to 4 bytes
+    contours: int
+    points: int
+    x_min: int
+
+
+class ConvertedFont(TTFont):
+    """A PostScript-outline (CFF) font reportlab can embed.
+
+    reportlab measures and places text with the font's own metrics (its name, OS/2, hhea, hmtx
+    and cmap tables, put into a TrueType shell with empty outlines). When a PDF is written,
+    reportlab asks the face for each subset it embeds; that subset's glyphs are drawn from the
+    CFF outlines through fontTools' cu2qu pen into TrueType glyphs (kept for the process) and
+    built into a small TrueType font. So the document's characters are known exactly (including
+    text drawn straight on the canvas), and later documents reuse every glyph already converted.
+    """
+
+    MAX_ERR = 1.0  # cu2qu tolerance in font units (1/1000 em for Noto): invisible in print
+
+    def __init__(self, name: str, file: Path, index: int) -> None:
+        from fontTools.ttLib import TTFont as OpenTypeFont
+
+        self.source = OpenTypeFont(str(file), fontNumber=index, lazy=True)
+        if "CFF " not in self.source:
+            raise ValueError(f"{file}#{index} has no CFF outlines")
+        # The tables as stored (asking fontTools for a loaded one would recompile it).
+        self.tables = {tag: self.source.reader[tag] for tag in SHELL_TABLES}
+        super().__init__(name, io.BytesIO(_metrics_shell(self.tables)))
+        self.face.filename = f"{file}#{index}"
+        self.face.makeSubset = self.make_subset  # type: ignore[method-assign]
+        self._glyph_set: Any = None
+        self._glyphs: dict[int, TrueTypeGlyph] = {}  # converted, by source glyph id
+
+    def _glyph(self, gid: int) -> TrueTypeGlyph:
+        """Source glyph `gid` converted to TrueType outlines, once per process."""
+        glyph = self._glyphs.get(gid)
+        if glyph is None:
+            from fontTools.pens.cu2quPen import Cu2QuPen
+            from fontTools.pens.ttGlyphPen import TTGlyphPen
+            from fontTools.ttLib import newTable
+
+            if self._glyph_set is None:
+                self._glyph_set = self.source.getGlyphSet()
+            pen = TTGlyphPen(None)
+            outline = self._glyph_set[self.source.getGlyphName(gid)]
+            outline.draw(Cu2QuPen(pen, self.MAX_ERR, reverse_direction=True))
+            tt = pen.glyph()
+            if tt.numberOfContours == 0:
+                glyph = TrueTypeGlyph(b"", 0, 0, 0)
+            else:
+                data = tt.compile(newTable("glyf"))  # also computes the bounds
+                data += bytes(-len(data) % 4)
+                glyph = TrueTypeGlyph(data, tt.numberOfContours, len(tt.coordinates), tt.xMin)
+            self._glyphs[gid] = glyph
+        return glyph
+
+    def make_subset(self, subset: list[int]) -> bytes:
+        """A TrueType font whose code i draws character subset[i], laid out as reportlab's own
+        subsets are (a symbolic font with a (1, 0) cmap), from the converted glyphs."""
+        face: Any = self.face
+        gids: dict[int, int] = {0: 0}  # source glyph id -> glyph id in the subset
+        codes = [gids.setdefault(face.charToGlyph.get(char, 0), len(gids)) for char in subset]
+        glyphs = [self._glyph(gid) for gid in gids]
+        glyf = b"".join(glyph.data for glyph in glyphs)
+        offsets = [0]
+        for glyph in glyphs:
+            offsets.append(offsets[-1] + len(glyph.data))
+        long_loca = offsets[-1] > 0x1FFFE
+        loca = (
+            struct.pack(f">{len(offsets)}I", *offsets)
+            if long_loca
+            else struct.pack(f">{len(offsets)}H", *(o // 2 for o in offsets))
+        )
+        hmtx = b"".join(
+            struct.pack(">Hh", face.hmetrics[gid][0], glyph.x_min)
+            for gid, glyph in zip(gids, glyphs, strict=True)
+        )
+        count = len(glyphs)
+        maxp = struct.pack(
+            ">IHHHHHHHHHHHHHH", 0x00010000, count,
+            max(g.points for g in glyphs), max(g.contours for g in glyphs),
+            0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0,  # no composites, one zone, no instructions
+        )  # fmt: skip
+        cmap = struct.pack(
+            f">HHHHIHHHHH{len(codes)}H", 0, 1, 1, 0, 12, 6, 10 + 2 * len(codes), 0, 0,
+            len(codes), *codes,
+        )  # fmt: skip
+        head = bytearray(self.tables["head"])
+        head[50:52] = struct.pack(">H", 1 if long_loca else 0)
+        hhea = bytearray(self.tables["hhea"])
+        hhea[34:36] = struct.pack(">H", count)
+        post = b"\x00\x03\x00\x00" + self.tables["post"][4:16] + bytes(16)
+        maker = ttfonts.TTFontMaker()
+        for tag, data in (
+            ("head", bytes(head)), ("hhea", bytes(hhea)), ("maxp", maxp), ("OS/2", self.tables["OS/2"]),
+            ("hmtx", hmtx), ("cmap", cmap), ("loca", loca), ("glyf", glyf), ("post", post),
+        ):  # fmt: skip
+            maker.add(tag, data)
+        return maker.makeStream()
+
+
+SHELL_TABLES = ("name", "OS/2", "hhea", "hmtx", "cmap", "post", "head", "maxp")
+
+
+def _metrics_shell(tables: dict[str, bytes]) -> bytes:
+    """The source font's metric tables in a TrueType shell with empty outlines, for reportlab's
+    parser: the glyph ids, widths and names are the source's, so text measures the same."""
+    maker = ttfonts.TTFontMaker()
+    for tag in ("name", "OS/2", "hhea", "hmtx", "cmap", "post"):
+        maker.add(tag, tables[tag])
+    (count,) = struct.unpack(">H", tables["maxp"][4:6])
+    maker.add("maxp", struct.pack(">IH", 0x00010000, count) + bytes(26))  # version 1.0
+    head = bytearray(tables["head"])
+    head[50:52] = b"\0\0"  # short loca offsets
+    maker.add("head", bytes(head))
+    maker.add("loca", bytes(2 * (count + 1)))
+    maker.add("glyf", b"")
+    return maker.makeStream()
+
+
 _CACHE: dict[tuple[str, ...], FontSet] = {}
 
 
 def load_fonts(specs: list[str] | None = None) -> FontSet:
-    """The first usable TrueType CJK font, the rest kept for fallback runs.
+    """The first usable CJK font, the rest kept for fallback runs.
 
-    Falls back to STSong-Light (not embedded) with a loud warning when none is found.
+    Falls back to STSong-Light (not embedded) with a loud warning, on every call, when none is
+    found.
     """
     wanted = list(specs) if specs is not None else candidates()
     key = tuple(wanted)
     if key in _CACHE:
-        return _CACHE[key]
+        fontset = _CACHE[key]
+        for message in fontset.warnings:
+            warnings.warn(message, RuntimeWarning, stacklevel=2)
+        return fontset
     remaining = list(wanted)
     while remaining:
         font = _load_spec(remaining.pop(0))
@@ -206,9 +406,10 @@ def load_fonts(specs: list[str] | None = None) -> FontSet:
             _CACHE[key] = fontset
             return fontset
     message = (
-        "未找到可嵌入的中文 TrueType 字体，改用内置 STSong-Light：PDF 不嵌入字体，"
-        "在没有中文字体的电脑上可能显示为方框。请安装文泉驿正黑（fonts-wqy-zenhei）或设置 ZIYANG_FONTS。"
-        " / No embeddable CJK TrueType font found; using STSong-Light, which is not embedded."
+        "未找到可嵌入的中文字体，改用内置 STSong-Light：PDF 不嵌入字体，"
+        "在没有中文字体的电脑上可能显示为方框。请安装 noto-cjk-sans-otc（pip）或文泉驿正黑"
+        "（fonts-wqy-zenhei），或设置 ZIYANG_FONTS。"
+        " / No embeddable CJK font found; using STSong-Light, which is not embedded."
     )
     warnings.warn(message, RuntimeWarning, stacklevel=2)
     log.warning(message)

