@@ -41,7 +41,7 @@ ONE_PROCESS = """
 import io, json, statistics, sys, time
 sys.path.insert(0, {root!r})
 start = time.process_time()
-from printouts.data import Applicant
+from forms.papers import Applicant
 from printouts.fonts import load_fonts
 from printouts.receipt import render_receipt
 from tests.unit.test_printouts import MASKED, receipt

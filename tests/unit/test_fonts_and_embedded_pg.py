@@ -16,7 +16,7 @@ from fontTools.ttLib import TTFont as OpenTypeFont
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 
-from printouts.data import Applicant
+from forms.papers import Applicant
 from printouts.fonts import ConvertedFont, candidates, load_fonts, packaged_fonts
 from printouts.receipt import render_receipt
 from tests.unit.test_printouts import MASKED, NOWHERE, font_files, read, receipt
