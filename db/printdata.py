@@ -93,7 +93,7 @@ def receipt_data(ticket: str, desk: Desk) -> ReceiptData:
         office=dataclasses.replace(
             office_for(desk),
             community=request.community,
-            counter_label=counter_label(request.community, int(request.counter_code[-2:])),
+            counter_label=counter_label(request.community, request.counter_no),
         ),
         ticket=request.ticket,
         service_code=request.service_code,
@@ -213,7 +213,7 @@ def permit_card_data(id_number: str, catalogue: Catalogue, today: dt.date) -> Pe
         valid_until=permit.valid_until,
         status_label=rules.STATUS_LABELS[status],
         endorsements=[
-            EndorsementLine(e.on, e.valid_until, "逾期签注" if "逾期" in e.note else "")
+            EndorsementLine(e.on, e.valid_until, "逾期签注" if e.late else "")
             for e in events
         ],
         replaces=permit.replaces.number if permit.replaces is not None else "",

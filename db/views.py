@@ -165,6 +165,7 @@ def request_view(request: Request, today: dt.date, *, with_events: bool = False)
         "overdue": is_overdue(request, today),
         "community": request.community,
         "counter": request.counter_code,
+        "counter_no": request.counter_no,
         "officer": request.staff.name,
         "permit": request.permit.number if request.permit is not None else None,
     }

@@ -16,11 +16,12 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from forms.papers import DailyLogData, LogRow
+from forms.status import Status
 from printouts.fonts import FontSet
 from printouts.layout import PrintResult, Sheet, Target, render_flow, write
 
 PAGE = landscape(A4)
-PENDING = "pending_materials"  # the request status (forms.status) of the pending section
+PENDING = Status.PENDING_MATERIALS  # the request status of the pending section
 TAIL_ROWS = 3  # rows of the last table kept with the signatures when they would stand alone
 
 

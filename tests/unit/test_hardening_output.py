@@ -501,3 +501,66 @@ def test_refusals_stored_before_the_refusing_flag_still_print_their_reasons(
     text = flat(text_of(tmp_path / "r.pdf"))
     assert all(flat(r["text"]) in text for r in legacy if r["rule"] != "MATERIALS-MISSING")
     assert "行政复议" in text and "材料补齐后起算" not in text
+
+
+# ── 22: the printouts read the counter number and a late endorsement from values ──
+
+
+def test_receipt_names_the_accepting_counter_from_its_number_not_its_code(
+    database: Any, catalogue: Any, make_id: IdMaker
+) -> None:
+    """The counter number is a stored value: a legacy or odd code does not change the paper."""
+    from db import permits as permit_ops
+    from db import requests as ops
+    from db.models import Request
+    from db.people import add_household, add_person
+    from db.printdata import receipt_data
+    from db.setup import load_desk
+
+    at_three = load_desk(counter_no=3)
+    household = add_household(
+        origin_village="洞河镇麻园村", community=HOME, moved_in=dt.date(2019, 5, 1), today=TODAY
+    )
+    head = make_id(dt.date(1958, 3, 12), "男")
+    add_person(
+        household_number=household.number, id_number=head, name="王德明", relation="户主",
+        today=TODAY,
+    )  # fmt: skip
+    permit_ops.issue_permit(id_number=head, catalogue=catalogue, desk=at_three, today=TODAY)
+    request = ops.open_request(
+        id_number=head, service="医疗保险参保", catalogue=catalogue, desk=at_three, today=TODAY,
+        provided=["all"],
+    )  # fmt: skip
+    Request.update(counter_code="SXSQ").where(Request.id == request.id).execute()
+    office = receipt_data(request.ticket, load_desk(counter_no=1)).office
+    assert office.counter_label.endswith("3号窗口")
+
+
+def test_permit_card_marks_late_endorsements_by_the_flag(
+    database: Any, catalogue: Any, make_id: IdMaker
+) -> None:
+    from db import permits as permit_ops
+    from db.people import add_household, add_person
+    from db.printdata import permit_card_data
+    from db.setup import load_desk
+
+    desk = load_desk()
+    household = add_household(
+        origin_village="洞河镇麻园村", community=HOME, moved_in=dt.date(2019, 5, 1), today=TODAY
+    )
+    late, on_time = make_id(dt.date(1958, 3, 12), "男"), make_id(dt.date(1960, 1, 2), "女")
+    for id_number, relation in ((late, "户主"), (on_time, "配偶")):
+        add_person(
+            household_number=household.number, id_number=id_number, name="王德明",
+            relation=relation, today=TODAY,
+        )  # fmt: skip
+    permit_ops.issue_permit(
+        id_number=late, catalogue=catalogue, desk=desk, today=dt.date(2025, 11, 3)
+    )
+    permit_ops.issue_permit(
+        id_number=on_time, catalogue=catalogue, desk=desk, today=dt.date(2025, 12, 1)
+    )
+    for id_number in (late, on_time):
+        permit_ops.endorse_permit(id_number=id_number, catalogue=catalogue, desk=desk, today=TODAY)
+    assert [e.note for e in permit_card_data(late, catalogue, TODAY).endorsements] == ["逾期签注"]
+    assert [e.note for e in permit_card_data(on_time, catalogue, TODAY).endorsements] == [""]
