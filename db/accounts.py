@@ -415,7 +415,8 @@ def lock_for(failures: int) -> dt.timedelta | None:
     """How long the account locks after this many failures in a row (None: not yet)."""
     if failures < LOCK_AFTER:
         return None
-    return min(LOCK_FIRST * (2 ** (failures - LOCK_AFTER)), LOCK_MAX)
+    doublings = min(failures - LOCK_AFTER, 16)  # past LOCK_MAX long before; no overflow
+    return min(LOCK_FIRST * (2**doublings), LOCK_MAX)
 
 
 def _locked_error(until: dt.datetime) -> CounterError:
