@@ -516,7 +516,7 @@ def demo_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """生成演示数据库（紫阳真实镇名、有效身份证号、各类居住证状态、一周办件）/ build demo data."""
-    from db.accounts import save_token, sign_in
+    from db.accounts import save_token, saved_token, sign_in, sign_out
     from db.connection import data_dir, is_postgres, safe_url, shown_location
     from db.demo import DEMO_OFFICER, DEMO_PASSWORDS, STAFF, build_demo
 
@@ -527,6 +527,7 @@ def demo_cmd(
     summary = build_demo(households=households, catalogue=catalogue)
     # The CLI is signed in as the demo officer, so the lines below work as printed.
     _, token = sign_in(DEMO_OFFICER, DEMO_PASSWORDS[DEMO_OFFICER])
+    sign_out(saved_token())  # the session this replaces ends, as at login
     save_token(token)
     summary["accounts"] = [
         {"code": code, "name": name, "role": role, "password": DEMO_PASSWORDS[code]}

@@ -27,7 +27,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from db import migrations
 from db.connection import data_dir, db, shown_location
-from db.models import Staff, StaffEvent, StaffSession
+from db.models import Setting, Staff, StaffEvent, StaffSession
 from db.setup import (
     Desk,
     check_staff_code,
@@ -252,6 +252,8 @@ def create_first_supervisor(
     code = check_staff_code(code)
     moment = clock(now)
     with db.atomic():
+        if isinstance(db.obj, peewee.PostgresqlDatabase):  # two inits at once: one at a time
+            Setting.select().where(Setting.key == "community").for_update().execute()
         if Staff.select().where(Staff.password_hash != "").exists():
             raise CounterError(
                 "本数据库已有可登录的工作人员账号：请由负责人登录后用 staff add 添加账号、"

@@ -454,3 +454,28 @@ def test_cli_a_leftover_staff_variable_is_a_notice(cli, monkeypatch) -> None:  #
     result = cli("whoami")
     assert "001" in result.stdout and "ZIYANG_STAFF" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_demo_prints_its_accounts_and_signs_in_as_the_officer(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from ziyang_counter import app
+
+    monkeypatch.setenv("ZIYANG_DATA", str(tmp_path / "data"))
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    db.initialize(None)
+    built = CliRunner().invoke(app, ["--db", url, "demo", "--no-tui", "--households", "10"])
+    assert built.exit_code == 0, built.output
+    for code, name, role in (("101", "张敏", "officer"), ("201", "陈静", "supervisor")):
+        password = next(line for line in built.stdout.splitlines() if f"{code} {name}" in line)
+        assert role in password
+        db.initialize(None)
+        who = CliRunner().invoke(app, ["--db", url, "whoami"])
+        assert who.exit_code == 0 and "101 张敏" in who.stdout  # demo signed in as 101
+        db.initialize(None)
+        login = ["--db", url, "login", code, "--password-stdin"]
+        signed = CliRunner().invoke(app, login, input=password.split()[-1] + "\n")
+        assert signed.exit_code == 0, signed.output
+        db.initialize(None)
+        back = CliRunner().invoke(app, ["--db", url, "demo", "--no-tui", "--json"])
+        assert json.loads(back.stdout)["signed_in"] == "101"
