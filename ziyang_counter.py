@@ -165,7 +165,6 @@ class Session:
 
     db_url: str | None
     catalog_path: str | None
-    staff_code: str | None
     community: str | None = None
     counter_no: int | None = None
     _opened: bool = field(default=False)
@@ -190,19 +189,21 @@ class Session:
         return load_catalogue(self.catalog_path)
 
     def desk(self, community: str | None = None) -> Desk:
-        import unicodedata
+        """The signed-in staff member at this counter (`ziyang-counter login`): every write
+        and every read of full data goes through here."""
+        from db.accounts import resume, saved_token
 
-        from db.setup import load_desk
-
-        if self.staff_code is not None:  # an empty --staff / ZIYANG_STAFF= is a mistake, not 001
-            self.staff_code = unicodedata.normalize("NFKC", self.staff_code).strip()
-            if not self.staff_code:
-                raise CounterError(
-                    "工作人员编号为空（--staff 或 ZIYANG_STAFF），请填写工号或不设置该项",
-                    "the staff code (--staff or ZIYANG_STAFF) is empty: give a code or unset it",
-                )
         self.open()
-        return load_desk(self.staff_code, community or self.community, self.counter_no)
+        return resume(
+            saved_token(), community=community or self.community, counter_no=self.counter_no
+        )
+
+    def place(self, community: str | None = None) -> str:
+        """This counter's community, for the masked reads that need no sign-in."""
+        from db.setup import counter_place
+
+        self.open()
+        return counter_place(community or self.community, self.counter_no)[0]
 
 
 CURRENT_SESSION: ContextVar[Session | None] = ContextVar("current_session", default=None)
@@ -229,6 +230,12 @@ ProvidedOpt = Annotated[
 ]
 NoteOpt = Annotated[str, typer.Option("--note", help="办理说明 / note")]
 YesOpt = Annotated[bool, typer.Option("--yes", help="不再询问，直接执行 / do not ask to confirm")]
+PasswordStdinOpt = Annotated[
+    bool,
+    typer.Option(
+        "--password-stdin", help="从标准输入读取密码（脚本用）/ read the password from stdin"
+    ),
+]
 
 
 def pad(text: str, cells: int) -> str:
@@ -373,10 +380,6 @@ def main_callback(
             "--catalog", envvar="ZIYANG_CATALOG", help="服务事项目录文件 / catalogue TOML"
         ),
     ] = None,
-    staff: Annotated[
-        str | None,
-        typer.Option("--staff", envvar="ZIYANG_STAFF", help="工作人员编号 / staff code"),
-    ] = None,
     desk_community: Annotated[
         str | None,
         typer.Option(
@@ -397,12 +400,15 @@ def main_callback(
     """紫阳县搬迁群众社区服务窗口 / Ziyang relocation service counter."""
     import os
 
-    if staff is None and "ZIYANG_STAFF" in os.environ:
-        staff = os.environ["ZIYANG_STAFF"]  # click drops an empty variable: keep it, refuse it
+    if "ZIYANG_STAFF" in os.environ:  # left over from before sign-in: say so, do not block
+        typer.echo(
+            "提示：ZIYANG_STAFF 已不再决定经办人，请用 ziyang-counter login 登录（可删除该变量）"
+            " / Notice: ZIYANG_STAFF no longer chooses who you are; sign in with 'login'",
+            err=True,
+        )
     ctx.obj = Session(
         db_url=db,
         catalog_path=catalog,
-        staff_code=staff,
         community=desk_community,
         counter_no=desk_counter,
     )
@@ -460,24 +466,60 @@ def init_cmd(
             "/ change the stored default community, counter or office code",
         ),
     ] = False,
+    supervisor: Annotated[
+        str | None,
+        typer.Option(
+            "--supervisor",
+            help="首位负责人工号（仅在尚无可登录账号时）/ the first supervisor's staff code",
+        ),
+    ] = None,
+    supervisor_name: Annotated[
+        str | None,
+        typer.Option("--supervisor-name", help="首位负责人姓名 / the first supervisor's name"),
+    ] = None,
+    password_stdin: PasswordStdinOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """初始化或升级数据库并设置本窗口（可重复运行）/ create or upgrade the database."""
+    """初始化或升级数据库并设置本窗口（可重复运行）；无账号时创建首位负责人 / create or upgrade
+    the database; the first supervisor while it has no accounts."""
+    from db.accounts import create_first_supervisor
     from db.connection import shown_location
+    from db.models import Staff
     from db.setup import init_counter
 
     s = session(ctx)
+    if supervisor is None and password_stdin:
+        raise CounterError(
+            "--password-stdin 须与 --supervisor 一起使用", "--password-stdin needs --supervisor"
+        )
     s.open(ready=False, create=True)
     result = init_counter(community, counter, office_code, phone, reconfigure=reconfigure)
-    emit(
-        as_json,
-        result,
-        [
-            f"已就绪：{result['community']} {result['counter']}号窗口（受理编号前缀 {result['office_code']}）",
-            f"Ready: {result['community']}, counter {result['counter']}",
-            f"数据库 / database: {shown_location()}",  # where a relative sqlite:/// path landed
-        ],
-    )
+    no_accounts = not Staff.select().where(Staff.password_hash != "").exists()
+    if supervisor is None and no_accounts and sys.stdin.isatty() and not as_json:
+        typer.echo("本数据库还没有可登录的账号，请设置首位负责人 / set up the first supervisor:")
+        supervisor = typer.prompt("负责人工号 / staff code")
+        if not Staff.select().exists():
+            supervisor_name = supervisor_name or typer.prompt("姓名 / name")
+    lines = [
+        f"已就绪：{result['community']} {result['counter']}号窗口（受理编号前缀 {result['office_code']}）",
+        f"Ready: {result['community']}, counter {result['counter']}",
+        f"数据库 / database: {shown_location()}",  # where a relative sqlite:/// path landed
+    ]
+    if supervisor is not None:
+        password = read_password(password_stdin, "负责人密码 / password", confirm=True)
+        staff, created = create_first_supervisor(supervisor, supervisor_name, password)
+        result["supervisor"] = {"code": staff.code, "name": staff.name, "created": created}
+        lines.append(
+            f"{'已创建首位负责人' if created else '已为负责人设置密码'} {staff.code} {staff.name}，"
+            f"请登录：ziyang-counter login {staff.code}"
+        )
+    elif no_accounts:
+        result["supervisor"] = None
+        lines.append(
+            "尚无可登录的账号：请运行 ziyang-counter init --supervisor 工号 --supervisor-name 姓名"
+            " / no accounts yet: add --supervisor CODE --supervisor-name NAME"
+        )
+    emit(as_json, result, lines)
 
 
 @app.command("demo")
@@ -489,14 +531,24 @@ def demo_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """生成演示数据库（紫阳真实镇名、有效身份证号、各类居住证状态、一周办件）/ build demo data."""
+    from db.accounts import save_token, saved_token, sign_in, sign_out
     from db.connection import data_dir, is_postgres, safe_url, shown_location
-    from db.demo import build_demo
+    from db.demo import DEMO_OFFICER, DEMO_PASSWORDS, STAFF, build_demo
 
     s = session(ctx)
     s.db_url = s.db_url or f"sqlite:///{data_dir() / 'demo.db'}"
     catalogue = s.catalogue()
     s.open(ready=False, create=True)  # the demo makes its own database; build_demo guards it
     summary = build_demo(households=households, catalogue=catalogue)
+    # The CLI is signed in as the demo officer, so the lines below work as printed.
+    _, token = sign_in(DEMO_OFFICER, DEMO_PASSWORDS[DEMO_OFFICER])
+    sign_out(saved_token())  # the session this replaces ends, as at login
+    save_token(token)
+    summary["accounts"] = [
+        {"code": code, "name": name, "role": role, "password": DEMO_PASSWORDS[code]}
+        for code, name, role in STAFF
+    ]
+    summary["signed_in"] = DEMO_OFFICER
     url = safe_url(s.db_url) if is_postgres() else f"sqlite:///{shown_location()}"
     summary["db"] = url
     lines = [
@@ -504,6 +556,12 @@ def demo_cmd(
         + f"：{summary['households']}户 {summary['persons']}人，居住证{summary['permits']}张，"
         f"办件{summary['requests']}件",
         f"数据库 / database: {url}",
+        "演示账号（仅用于演示）/ demo accounts:",
+        *[
+            f"  {a['code']} {a['name']}（{a['role']}）密码 {a['password']}"
+            for a in summary["accounts"]
+        ],
+        f"命令行已登录为 {DEMO_OFFICER}（换人：ziyang-counter login 201）/ signed in as {DEMO_OFFICER}",
         "",
         "窗口桌面（文字界面）尚在开发中，可先用命令行浏览演示数据 / explore with the CLI:",
         f"  export ZIYANG_DB={url}",
@@ -515,6 +573,91 @@ def demo_cmd(
     if not no_tui:
         lines.append("（--no-tui 可跳过本提示 / the desk is not built yet）")
     emit(as_json, summary, lines)
+
+
+# ──────────────────────────── signing in ────────────────────────────
+
+
+def read_password(from_stdin: bool, prompt: str, *, confirm: bool = False) -> str:
+    """One line of stdin (--password-stdin, for scripts), or typed hidden at a terminal."""
+    if from_stdin:
+        line = sys.stdin.readline()
+        if not line.strip("\r\n"):
+            raise CounterError("标准输入中没有密码", "no password on stdin")
+        return line.rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise CounterError(
+            "请在终端输入密码，或加 --password-stdin 从标准输入读取",
+            "type the password at a terminal, or add --password-stdin",
+        )
+    answer: str = typer.prompt(
+        prompt, hide_input=True, confirmation_prompt="再输入一次 / repeat" if confirm else False
+    )
+    return answer
+
+
+@app.command("login")
+@guarded
+def login_cmd(
+    ctx: typer.Context,
+    code: Annotated[str | None, typer.Argument(help="工号 / staff code")] = None,
+    password_stdin: PasswordStdinOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """登录本机命令行（会话保存在数据目录，空闲超时自动失效）/ sign in."""
+    from db.accounts import save_token, saved_token, session_idle, sign_in, sign_out
+
+    s = session(ctx)
+    s.open()
+    if code is None:
+        if password_stdin or not sys.stdin.isatty():
+            raise CounterError("请写出工号：ziyang-counter login 工号", "give the staff code")
+        code = typer.prompt("工号 / staff code")
+    password = read_password(password_stdin, "密码 / password")
+    desk, token = sign_in(code, password, community=s.community, counter_no=s.counter_no)
+    sign_out(saved_token())  # one session per database for this user
+    save_token(token)
+    minutes = session_idle()
+    emit(
+        as_json,
+        {"staff": {"code": desk.staff_code, "name": desk.staff_name}, "idle_minutes": minutes},
+        f"已登录：{desk.staff_code} {desk.staff_name}，{desk.counter_label}；"
+        f"空闲{minutes}分钟后需重新登录 / signed in as {desk.staff_code}",
+    )
+
+
+@app.command("logout")
+@guarded
+def logout_cmd(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """退出登录（会话立即失效）/ sign out."""
+    from db.accounts import forget_token, saved_token, sign_out
+
+    s = session(ctx)
+    s.open()
+    ended = sign_out(saved_token())
+    forget_token()
+    emit(
+        as_json,
+        {"signed_out": ended},
+        "已退出登录 / signed out" if ended else "本机未登录 / not signed in",
+    )
+
+
+@app.command("whoami")
+@guarded
+def whoami_cmd(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """当前登录的工作人员 / who is signed in."""
+    from db.accounts import ROLES, saved_token, session_info
+
+    s = session(ctx)
+    s.open()
+    info = session_info(saved_token())
+    emit(
+        as_json,
+        {"staff": info},
+        f"{info['code']} {info['name']}（{ROLES[str(info['role'])]}）登录于 {info['signed_in_at']}，"
+        f"未操作将于 {info['expires_at']} 失效 / signed in as {info['code']}",
+    )
 
 
 # ──────────────────────────── households / persons ────────────────────────────
@@ -553,7 +696,7 @@ def household_add(
     from db.views import household_view
     from forms.people import parse_date
 
-    session(ctx).open()
+    session(ctx).desk()  # a write: signed-in staff only
     today = today_from(date)
     household = add_household(
         origin_village=origin_village,
@@ -632,7 +775,7 @@ def person_add(
     from db.people import add_person
     from db.views import person_view
 
-    session(ctx).open()
+    session(ctx).desk()  # a write: signed-in staff only
     today = today_from(date)
     person = add_person(
         household_number=household,
@@ -890,7 +1033,7 @@ def check_cmd(
         id_number=id_number,
         service=service,
         catalogue=s.catalogue(),
-        community=s.desk(at).community,
+        community=s.place(at),
         today=today,
         provided=provided or [],
     )
@@ -1027,7 +1170,8 @@ def request_list(
 
     s = session(ctx)
     s.open()
-    community = None if every_hall else s.desk().community
+    desk = s.desk() if every_hall else None  # every community: a signed-in supervisor
+    community = None if every_hall else s.place()
     day = None if overdue and not date else today_from(date, bounded=False)
     until = parse_date(date_to, "截止日期（--to）") if date_to else None
     if until is not None:
@@ -1041,6 +1185,7 @@ def request_list(
         status=status_code(status),
         overdue_on=as_of if overdue else None,
         community=community,
+        desk=desk,
     )
     views = [request_view(r, as_of) for r in rows]
     one_day = day is not None and until in (None, day)
@@ -1198,47 +1343,145 @@ def catalog_show(
 # ──────────────────────────────── staff ────────────────────────────────
 
 
+StaffCodeArg = Annotated[str, typer.Argument(help="工号 / staff code")]
+
+
+def _staff_line(staff: Any, done: str) -> str:
+    from db.accounts import ROLES
+
+    state = "" if staff.active else "，已停用"
+    return f"{done}：{staff.code} {staff.name}（{ROLES.get(staff.role, staff.role)}{state}）"
+
+
+def _staff_data(staff: Any) -> dict[str, Any]:
+    from db.accounts import staff_view
+
+    return staff_view(staff)
+
+
 @staff_app.command("add")
 @guarded
 def staff_add(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="工号 / staff code")],
+    code: StaffCodeArg,
     name: Annotated[str, typer.Argument(help="姓名 / name")],
     role: Annotated[str, typer.Option("--role", help="officer | supervisor")] = "officer",
+    password_stdin: PasswordStdinOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """添加工作人员 / add a staff member."""
-    from db.setup import add_staff
-    from forms.people import check_name
+    """添加工作人员账号及初始密码（负责人）/ add a staff account (supervisor)."""
+    from db.accounts import add_staff
 
-    session(ctx).open()
-    staff = add_staff(code.strip(), check_name(name), role)
-    emit(
-        as_json,
-        {
-            "staff": {
-                "code": staff.code,
-                "name": staff.name,
-                "role": staff.role,
-                "active": staff.active,
-            }
-        },
-        f"已添加工作人员 {staff.code} {staff.name}（{staff.role}）",
-    )
+    desk = session(ctx).desk()
+    password = read_password(password_stdin, f"{code} 的初始密码 / password", confirm=True)
+    staff = add_staff(desk, code, name, role, password=password)
+    emit(as_json, {"staff": _staff_data(staff)}, _staff_line(staff, "已添加工作人员"))
 
 
 @staff_app.command("list")
 @guarded
 def staff_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """全部工作人员 / all staff."""
-    from db.setup import list_staff
+    from db.accounts import ROLES, list_staff
 
-    session(ctx).open()
+    session(ctx).desk()
     rows = list_staff()
     emit(
         as_json,
         {"staff": rows, "count": len(rows)},
-        [f"{r['code']} {r['name']} {r['role']}" for r in rows],
+        [
+            f"{r['code']} {pad(str(r['name']), 10)} {ROLES.get(str(r['role']), r['role'])}"
+            + ("" if r["active"] else " 已停用")
+            + ("" if r["password_set"] else " 未设密码")
+            + (f" 锁定至{r['locked_until']}" if r["locked_until"] else "")
+            for r in rows
+        ],
+    )
+
+
+@staff_app.command("disable")
+@guarded
+def staff_disable(
+    ctx: typer.Context, code: StaffCodeArg, note: NoteOpt = "", as_json: JsonOpt = False
+) -> None:
+    """停用账号，其登录立即失效（负责人）/ disable an account (supervisor)."""
+    from db.accounts import disable_staff
+
+    staff = disable_staff(session(ctx).desk(), code, note)
+    emit(as_json, {"staff": _staff_data(staff)}, _staff_line(staff, "已停用"))
+
+
+@staff_app.command("enable")
+@guarded
+def staff_enable(
+    ctx: typer.Context, code: StaffCodeArg, note: NoteOpt = "", as_json: JsonOpt = False
+) -> None:
+    """重新启用账号并解除锁定（负责人）/ enable an account again (supervisor)."""
+    from db.accounts import enable_staff
+
+    staff = enable_staff(session(ctx).desk(), code, note)
+    emit(as_json, {"staff": _staff_data(staff)}, _staff_line(staff, "已启用"))
+
+
+@staff_app.command("passwd")
+@guarded
+def staff_passwd(
+    ctx: typer.Context,
+    code: Annotated[
+        str | None, typer.Argument(help="工号，默认本人 / staff code (default: yourself)")
+    ] = None,
+    password_stdin: PasswordStdinOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """修改本人密码，或（负责人）重设他人密码 / change your password, or (supervisor) another's.
+
+    With --password-stdin: your own needs two lines (current, new); another's one (new)."""
+    import unicodedata
+
+    from db.accounts import change_password
+
+    desk = session(ctx).desk()
+    own = code is None or unicodedata.normalize("NFKC", code).strip() == desk.staff_code
+    current = read_password(password_stdin, "当前密码 / current password") if own else None
+    new = read_password(password_stdin, "新密码 / new password", confirm=True)
+    staff = change_password(desk, code, new, current_password=current)
+    emit(as_json, {"staff": _staff_data(staff)}, _staff_line(staff, "已更改密码"))
+
+
+@staff_app.command("role")
+@guarded
+def staff_role(
+    ctx: typer.Context,
+    code: StaffCodeArg,
+    role: Annotated[str, typer.Argument(help="officer | supervisor")],
+    as_json: JsonOpt = False,
+) -> None:
+    """更改角色（负责人）/ change a role (supervisor)."""
+    from db.accounts import set_role
+
+    staff = set_role(session(ctx).desk(), code, role)
+    emit(as_json, {"staff": _staff_data(staff)}, _staff_line(staff, "角色已更新"))
+
+
+@staff_app.command("idle-minutes")
+@guarded
+def staff_idle_minutes(
+    ctx: typer.Context,
+    minutes: Annotated[
+        int | None, typer.Argument(help="空闲多少分钟后须重新登录（1至480）/ minutes")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """查看或（负责人）修改登录空闲超时 / show or (supervisor) set the idle sign-out time."""
+    from db.accounts import session_idle, set_session_idle
+
+    s = session(ctx)
+    s.open()
+    value = session_idle() if minutes is None else set_session_idle(s.desk(), minutes)
+    emit(
+        as_json,
+        {"idle_minutes": value},
+        f"登录空闲{value}分钟后失效（新登录及下次操作起生效）/ idle sign-out after {value} minutes",
     )
 
 
@@ -1257,7 +1500,7 @@ def staff_backdate_days(
 
     s = session(ctx)
     s.open()
-    value = backdate_window() if days is None else set_backdate_window(days, s.staff_code)
+    value = backdate_window() if days is None else set_backdate_window(days, s.desk())
     emit(
         as_json,
         {"backdate_days": value},

@@ -29,6 +29,11 @@ SQLITE_PRAGMAS = {
 
 
 def data_dir() -> Path:
+    """The data folder: ZIYANG_DATA if set (tests, a portable install on a USB stick), else
+    this OS user's application data folder."""
+    override = os.environ.get("ZIYANG_DATA", "").strip()
+    if override:
+        return Path(os.path.abspath(Path(override).expanduser()))
     return Path(platformdirs.user_data_dir("ziyang-counter", appauthor=False))
 
 

@@ -14,16 +14,16 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from db import migrations, permits, requests
+from db import accounts, migrations, permits, requests
 from db.connection import data_dir, db, shown_location
 from db.models import MODELS, Household, Permit, Person, Request, Setting, Staff
 from db.people import add_household, add_person
 from db.setup import (
     ENTRY_TIME,
     Desk,
-    add_staff,
     get_setting,
     init_counter,
+    load_desk,
     office_code_for,
     set_setting,
 )
@@ -48,6 +48,9 @@ MALE = "德明建国志华文军伟强磊勇斌俊杰涛鹏浩宇海波林峰成
 FEMALE = "秀英桂兰玉梅丽芳娟敏静霞红艳琴燕萍雪婷慧莉翠凤花珍玲芬美春晓"
 RARE_NAMES = ("李䶮", "王𠮷祥")  # rare characters the printouts must handle
 STAFF = (("101", "张敏", "officer"), ("102", "刘洋", "officer"), ("201", "陈静", "supervisor"))
+# Demo accounts only: `demo` prints these; a real counter's passwords are never in the code.
+DEMO_PASSWORDS = {"101": "demo-zm-101", "102": "demo-ly-102", "201": "demo-cj-201"}
+DEMO_OFFICER = "101"  # `demo` signs the CLI in as this officer
 
 
 @dataclass
@@ -155,8 +158,17 @@ class _Builder:
         )
 
     def run(self, households: int) -> None:
+        # The supervisor is the first account (as `init` makes it); it adds the others.
+        code, name, _ = next(member for member in STAFF if member[2] == "supervisor")
+        first, _ = accounts.create_first_supervisor(code, name, DEMO_PASSWORDS[code])
+        boss = load_desk(first.code, HOME, 1)
+        made = {first.code: first}
         for code, name, role in STAFF:
-            self.staff.append(add_staff(code, name, role))
+            if code not in made:
+                made[code] = accounts.add_staff(
+                    boss, code, name, role, password=DEMO_PASSWORDS[code]
+                )
+        self.staff.extend(made[code] for code, _, _ in STAFF)
         people: list[tuple[Person, str]] = []
         for index in range(households):
             community = HOME if index % 5 < 3 else COMMUNITIES[1 + index % 4]
@@ -303,10 +315,10 @@ class _Builder:
                     today=min(today, issued + dt.timedelta(days=rng.randint(5, 60))),
                 )
             if kind == 8 and i % 3 == 0:
-                permits.revoke_permit(
+                permits.revoke_permit(  # revoking is the supervisor's
                     id_number=id_number,
                     reason="户籍迁回原籍，不再在本社区居住",
-                    desk=desk,
+                    desk=self.desk(community, self.staff[2]),
                     today=min(today, issued + dt.timedelta(days=rng.randint(5, 60))),
                 )
 

@@ -63,6 +63,41 @@ class Staff(BaseModel):
     role = peewee.CharField(max_length=16, default="officer")  # officer / supervisor
     active = peewee.BooleanField(default=True)
     created_at = peewee.DateTimeField(default=_now)
+    # Sign-in (m0003): an argon2id hash ("" = no password yet, an account from before
+    # accounts); failures and the lock live here so they hold across processes and counters.
+    password_hash = peewee.CharField(max_length=255, default="")
+    password_changed_at = peewee.DateTimeField(null=True)
+    failed_count = peewee.IntegerField(default=0)
+    locked_until = peewee.DateTimeField(null=True)
+
+
+class StaffSession(BaseModel):
+    """A signed-in session: only the SHA-256 of its random token is kept, never the token."""
+
+    id = peewee.AutoField()
+    staff_id: int
+    token_hash = peewee.CharField(unique=True, max_length=64)
+    staff = peewee.ForeignKeyField(Staff, backref="sessions", on_delete="RESTRICT")
+    client = peewee.CharField(max_length=16, default="cli")  # cli / desk
+    counter_code = peewee.CharField(max_length=16, default="")
+    created_at = peewee.DateTimeField()
+    last_seen = peewee.DateTimeField()
+    expires_at = peewee.DateTimeField()  # last_seen + the idle limit, moved on each use
+    ended_at = peewee.DateTimeField(null=True)
+
+
+class StaffEvent(BaseModel):
+    """Append-only: accounts added, disabled, enabled, passwords and roles changed, sign-ins."""
+
+    id = peewee.AutoField()
+    staff_id: int
+    by_staff_id: int | None
+    staff = peewee.ForeignKeyField(Staff, backref="events", on_delete="RESTRICT")
+    kind = peewee.CharField(max_length=24)
+    at = peewee.DateTimeField()
+    by_staff = peewee.ForeignKeyField(Staff, null=True, backref="events_made")
+    counter_code = peewee.CharField(max_length=16, default="")
+    note = peewee.TextField(default="")
 
 
 class Household(BaseModel):
@@ -215,6 +250,8 @@ MODELS: list[type[BaseModel]] = [
     Setting,
     Sequence,
     Staff,
+    StaffSession,
+    StaffEvent,
     Household,
     Person,
     Permit,

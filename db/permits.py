@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from db.accounts import require_supervisor
 from db.connection import db
-from db.models import Permit, PermitEvent, Person, Staff
+from db.models import Permit, PermitEvent, Person
 from db.people import find_person, lock_person
 from db.requests import attach_permit_request, decide, finish_permit_request
 from db.setup import Desk, next_serial, stamp
@@ -160,9 +161,11 @@ def replace_permit(
 
 
 def revoke_permit(*, id_number: str, reason: str, desk: Desk, today: dt.date) -> Permit:
+    """A supervisor revokes a permit (it ends the holder's residence count)."""
     reason = (reason or "").strip()
     if not reason:
         raise CounterError("注销居住证须写明原因（--reason）", "revoking a permit needs a reason")
+    require_supervisor(desk, "注销居住证", "revoke a permit")
     person = find_person(id_number, today)
     with db.atomic():
         lock_person(person)
@@ -192,12 +195,7 @@ def unrevoke_permit(*, id_number: str, reason: str, desk: Desk, today: dt.date) 
         raise CounterError(
             "撤销注销须写明原因（--reason）", "undoing a revocation needs a reason (--reason)"
         )
-    staff = Staff.get_or_none(Staff.id == desk.staff_id)
-    if staff is None or staff.role != "supervisor":
-        raise CounterError(
-            f"撤销注销须由主管（supervisor）办理，工作人员 {desk.staff_code} 不是主管",
-            f"only a supervisor may undo a revocation; staff {desk.staff_code} is not one",
-        )
+    require_supervisor(desk, "撤销注销", "undo a revocation")
     person = find_person(id_number, today)
     with db.atomic():
         lock_person(person)

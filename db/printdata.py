@@ -213,8 +213,7 @@ def permit_card_data(id_number: str, catalogue: Catalogue, today: dt.date) -> Pe
         valid_until=permit.valid_until,
         status_label=rules.STATUS_LABELS[status],
         endorsements=[
-            EndorsementLine(e.on, e.valid_until, "逾期签注" if e.late else "")
-            for e in events
+            EndorsementLine(e.on, e.valid_until, "逾期签注" if e.late else "") for e in events
         ],
         replaces=permit.replaces.number if permit.replaces is not None else "",
     )

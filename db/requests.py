@@ -391,9 +391,15 @@ def list_requests(
     status: str | None = None,
     overdue_on: dt.date | None = None,
     community: str | None = None,
+    desk: Desk | None = None,
 ) -> list[Request]:
-    """Requests opened on a day (or a range), optionally by status, hall, or only overdue."""
+    """Requests opened on a day (or a range), optionally by status, or only overdue, of one
+    community; every community (`community=None`) only for a supervisor's `desk`."""
     ensure_ready()
+    if community is None:
+        from db.accounts import require_supervisor
+
+        require_supervisor(desk, "查看所有社区的办件", "list every community's requests")
     if status is not None and status not in STATUS_LABELS:
         raise CounterError(
             f"状态“{status}”无效，可选：{'、'.join(f'{k}（{v}）' for k, v in STATUS_LABELS.items())}",

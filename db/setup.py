@@ -21,7 +21,6 @@ from forms.errors import CounterError
 from forms.people import check_phone, check_place
 
 DEFAULT_COMMUNITY = "城关镇新城社区"
-DEFAULT_OFFICER = ("001", "值班窗口人员")
 
 
 @dataclass(frozen=True)
@@ -127,8 +126,6 @@ def init_counter(
             set_setting("phone", check_phone(phone))
         if get_setting("secret") is None:
             set_setting("secret", secrets.token_hex(32))
-        if not Staff.select().exists():
-            Staff.create(code=DEFAULT_OFFICER[0], name=DEFAULT_OFFICER[1], role="supervisor")
     return {
         "community": final_community,
         "counter": final_counter,
@@ -193,7 +190,35 @@ def load_desk(
     community: str | None = None,
     counter_no: int | None = None,
 ) -> Desk:
-    """This counter: the stored defaults, or the machine's own community and counter number.
+    """This counter with a named staff member (or the first active one): for tests, the demo
+    and tools. It proves nothing about who is there: the CLI and the desk build their Desk
+    from a signed-in session (db.accounts), and supervisor-only operations check the role.
+    """
+    ensure_ready()
+    place = counter_place(community, counter_no)
+    if staff_code:
+        staff = Staff.get_or_none((Staff.code == staff_code) & (Staff.active == True))  # noqa: E712
+        if staff is None:
+            raise CounterError(
+                f"工作人员编号“{staff_code}”不存在或已停用",
+                f"staff code '{staff_code}' does not exist or is inactive",
+            )
+    else:
+        staff = Staff.select().where(Staff.active == True).order_by(Staff.id).first()  # noqa: E712
+        if staff is None:
+            raise CounterError(
+                "本数据库还没有工作人员账号，请先运行：ziyang-counter init --supervisor 工号 "
+                "--supervisor-name 姓名",
+                "this database has no staff accounts yet: run "
+                "'ziyang-counter init --supervisor CODE --supervisor-name NAME'",
+            )
+    return desk_for(staff, place)
+
+
+def counter_place(
+    community: str | None = None, counter_no: int | None = None
+) -> tuple[str, int, str]:
+    """(community, counter number, office code): the stored defaults, or the machine's own.
 
     On a database shared by a hall or a county, each counter machine names itself (the CLI's
     ZIYANG_COMMUNITY / ZIYANG_COUNTER); the stored settings are only the single-counter default.
@@ -204,23 +229,23 @@ def load_desk(
     if community is not None:
         community = check_place(community, "本窗口社区", "counter community")
         check_known_community(community, "本窗口社区", "counter community")
-    if staff_code:
-        staff = Staff.get_or_none((Staff.code == staff_code) & (Staff.active == True))  # noqa: E712
-        if staff is None:
-            raise CounterError(
-                f"工作人员编号“{staff_code}”不存在或已停用",
-                f"staff code '{staff_code}' does not exist or is inactive",
-            )
-    else:
-        staff = Staff.select().where(Staff.active == True).order_by(Staff.id).first()  # noqa: E712
     stored = get_setting("community") or DEFAULT_COMMUNITY
     if community and community != stored:
         office_code = office_code_for(community)
     else:
         office_code = get_setting("office_code") or office_code_for(stored)
+    return (
+        community or stored,
+        counter_no or int(get_setting("counter_no", "1") or 1),
+        office_code,
+    )
+
+
+def desk_for(staff: Staff, place: tuple[str, int, str]) -> Desk:
+    community, counter_no, office_code = place
     return Desk(
-        community=community or stored,
-        counter_no=counter_no or int(get_setting("counter_no", "1") or 1),
+        community=community,
+        counter_no=counter_no,
         office_code=office_code,
         staff_id=staff.id,
         staff_code=staff.code,
@@ -282,40 +307,15 @@ def backdate_window() -> int:
     return dates.backdate_days(get_setting("backdate_days"))
 
 
-def set_backdate_window(days: int, staff_code: str | None) -> int:
+def set_backdate_window(days: int, desk: Desk) -> int:
     """A supervisor widens or narrows the back-dating window; officers may not."""
+    from db.accounts import require_supervisor
+
     ensure_ready()
-    staff = (
-        Staff.get_or_none((Staff.code == staff_code) & (Staff.active == True))  # noqa: E712
-        if staff_code
-        else None
-    )
-    if staff is None or staff.role != "supervisor":
-        raise CounterError(
-            "只有负责人（supervisor）可以修改补录期限，请用 --staff 指定负责人工号",
-            "only a supervisor may change the back-dating window (give --staff)",
-        )
+    require_supervisor(desk, "修改补录期限", "change the back-dating window")
     value = dates.backdate_days(str(days))
     set_setting("backdate_days", str(value))
     return value
-
-
-def add_staff(code: str, name: str, role: str = "officer") -> Staff:
-    code = check_staff_code(code)
-    if role not in ("officer", "supervisor"):
-        raise CounterError("角色应为 officer 或 supervisor", "role must be officer or supervisor")
-    with db.atomic():
-        if Staff.get_or_none(Staff.code == code):
-            raise CounterError(f"工作人员编号 {code} 已存在", f"staff code {code} already exists")
-        return Staff.create(code=code, name=name, role=role)
-
-
-def list_staff() -> list[dict[str, object]]:
-    ensure_ready()
-    return [
-        {"code": s.code, "name": s.name, "role": s.role, "active": s.active}
-        for s in Staff.select().order_by(Staff.code)
-    ]
 
 
 def next_serial(name: str, year: int) -> int:

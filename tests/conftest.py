@@ -23,6 +23,7 @@ import peewee
 import pytest
 
 from db import db, open_database
+from db.accounts import create_first_supervisor
 from db.models import MODELS
 from db.setup import Desk, init_counter, load_desk
 from forms.catalogue import Catalogue, load_catalogue
@@ -32,6 +33,17 @@ TODAY = dt.date(2026, 11, 27)  # a Friday
 HOME = "蒿坪镇双星社区"
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_ADMIN_URL = os.environ.get("ZIYANG_TEST_PG", "").strip() or DEFAULT_PG_URL
+# Every test database has this supervisor, with a real argon2 password (the real hasher).
+SUPERVISOR = ("001", "值班窗口人员")
+PASSWORD = "counter-pass-001"
+
+
+@pytest.fixture(autouse=True)
+def own_data_folder(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """No test reads or writes the real user's data folder (session files, errors.log)."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.delenv("ZIYANG_DATA", raising=False)
+    monkeypatch.delenv("ZIYANG_STAFF", raising=False)
 
 
 def pg_required() -> bool:
@@ -133,6 +145,7 @@ def database(request: pytest.FixtureRequest, tmp_path) -> Iterator[peewee.Databa
     if request.param == "postgresql":
         _reset_postgres(database)
     init_counter(HOME, 1)
+    create_first_supervisor(*SUPERVISOR, PASSWORD)
     yield database
     if request.param == "postgresql":
         _reset_postgres(database)
@@ -154,7 +167,8 @@ def catalogue() -> Catalogue:
 
 @pytest.fixture
 def desk(database: peewee.Database) -> Desk:
-    return load_desk()
+    """Supervisor 001 at counter 1 of HOME."""
+    return load_desk(SUPERVISOR[0])
 
 
 class IdMaker:
@@ -188,25 +202,34 @@ def clock_for(args: tuple[str, ...]) -> dt.date:
 
 
 @pytest.fixture
-def cli(db_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def cli(db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path):  # type: ignore[no-untyped-def]
     """Run the CLI on the test database, each command as a fresh process would: the database
     proxy starts unbound, so a command that forgets to open the database fails here too.
 
-    The CLI's clock reads `clock` if given, else the command's --date, else TODAY."""
+    The CLI's clock reads `clock` if given, else the command's --date, else TODAY. The data
+    folder (ZIYANG_DATA) is the test's own, and the CLI starts signed in as supervisor 001
+    through the real `login`; `cli.login(code, password)` signs in as someone else, `input`
+    feeds stdin (--password-stdin)."""
     from typer.testing import CliRunner
 
     import ziyang_counter
     from ziyang_counter import app
 
     runner = CliRunner()
+    monkeypatch.setenv("ZIYANG_DATA", str(tmp_path / "data"))
 
-    def run(*args: str, ok: bool = True, clock: dt.date | None = None):  # type: ignore[no-untyped-def]
+    def run(*args: str, ok: bool = True, clock: dt.date | None = None, input: str | None = None):  # type: ignore[no-untyped-def]
         db.initialize(None)
         day = clock or clock_for(args)
         monkeypatch.setattr(ziyang_counter, "CLOCK", lambda: day)
-        result = runner.invoke(app, ["--db", db_url, *args])
+        result = runner.invoke(app, ["--db", db_url, *args], input=input)
         if ok:
             assert result.exit_code == 0, (args, result.output)
         return result
 
+    def login(code: str, password: str, ok: bool = True):  # type: ignore[no-untyped-def]
+        return run("login", code, "--password-stdin", input=password + "\n", ok=ok)
+
+    run.login = login  # type: ignore[attr-defined]
+    login(SUPERVISOR[0], PASSWORD)
     return run

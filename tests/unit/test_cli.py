@@ -376,30 +376,19 @@ def test_an_unwritable_output_is_a_clear_error(cli, make_id: IdMaker, tmp_path) 
 
 def test_staff_are_added_listed_and_named_on_requests(cli, make_id: IdMaker) -> None:  # type: ignore[no-untyped-def]
     cli("init", "--community", HOME)
-    cli("staff", "add", "101", "张敏")
-    assert cli("staff", "add", "101", "张敏", ok=False).exit_code == 1
-    codes = [s["code"] for s in as_json(cli("staff", "list", "--json"))["staff"]]
-    assert codes == ["001", "101"]
-    _, head = register(cli, make_id)
-    opened = as_json(
-        cli(
-            "--staff",
-            "101",
-            "request",
-            "open",
-            "--id-number",
-            head,
-            "--service",
-            "V08",
-            "--date",
-            DAY,
-            "--json",
-        )
-    )
-    assert opened["request"]["officer"] == "张敏"
+    cli("staff", "add", "101", "张敏", "--password-stdin", input="zhangmin-pw\n")
     assert (
         cli(
-            "--staff", "999", "request", "open", "--id-number", head, "--service", "V08", ok=False
+            "staff", "add", "101", "张敏", "--password-stdin", input="zhangmin-pw\n", ok=False
         ).exit_code
         == 1
     )
+    codes = [s["code"] for s in as_json(cli("staff", "list", "--json"))["staff"]]
+    assert codes == ["001", "101"]
+    _, head = register(cli, make_id)
+    cli.login("101", "zhangmin-pw")  # who opens the request is who signed in
+    opened = as_json(
+        cli("request", "open", "--id-number", head, "--service", "V08", "--date", DAY, "--json")
+    )
+    assert opened["request"]["officer"] == "张敏"
+    assert cli.login("999", "whatever-pw", ok=False).exit_code == 1

@@ -35,7 +35,7 @@ from forms.errors import CounterError
 from forms.people import check_name, check_phone, parse_date
 from forms.scope import resolve_documents
 from forms.verify import normalise_code
-from tests.conftest import HOME, TODAY, IdMaker
+from tests.conftest import HOME, PASSWORD, TODAY, IdMaker
 from ziyang_counter import app
 
 D = dt.date
@@ -353,7 +353,7 @@ def test_stored_hostile_text_never_reaches_the_terminal_raw(cli, make_id: IdMake
     ]
     for command in commands:
         for extra in ((), ("--json",)):
-            out = cli("--staff", "001\u202e", *command, *extra).output
+            out = cli(*command, *extra).output  # signed in as 001 (code since altered)
             assert not [c for c in RAW if c in out], (command, extra, out)
             assert "\\u202e" in out or "\\x1b" in out, (command, extra)
             if extra:
@@ -601,11 +601,13 @@ def test_back_dating_window_is_a_supervisor_setting(cli, make_id: IdMaker) -> No
     future = open_on(cli, head, (TODAY + dt.timedelta(days=1)).isoformat(), ok=False)
     assert future.exit_code == 1 and "晚于今天" in future.stderr
     # An officer cannot widen the window; a supervisor can.
-    cli("staff", "add", "101", "张敏")
-    officer = cli("--staff", "101", "staff", "backdate-days", "60", ok=False)
+    cli("staff", "add", "101", "张敏", "--password-stdin", input="zhangmin-pw\n")
+    cli.login("101", "zhangmin-pw")
+    officer = cli("staff", "backdate-days", "60", ok=False)
     assert officer.exit_code == 1 and "只有负责人" in officer.stderr
     assert json.loads(cli("staff", "backdate-days", "--json").stdout) == {"backdate_days": 30}
-    cli("--staff", "001", "staff", "backdate-days", "60")
+    cli.login("001", PASSWORD)
+    cli("staff", "backdate-days", "60")
     assert backdate_window() == 60
     assert open_on(cli, head, (day - dt.timedelta(days=1)).isoformat()).exit_code == 0
 

@@ -402,7 +402,9 @@ def test_each_entity_has_one_json_shape(cli, make_id: IdMaker) -> None:  # type:
     assert all(ISO_WITH_OFFSET.match(e["at"]) for e in request["events"])
     assert dt.datetime.fromisoformat(request["opened_at"]).utcoffset() is not None
 
-    staff = js(cli("staff", "add", "101", "张敏", "--json"))
+    staff = js(
+        cli("staff", "add", "101", "张敏", "--password-stdin", "--json", input="zhangmin-pw\n")
+    )
     staff_list = js(cli("staff", "list", "--json"))
     assert set(staff["staff"]) == set(staff_list["staff"][0])
     assert staff_list["count"] == len(staff_list["staff"]) == 2

@@ -18,12 +18,13 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from db import db
+from db.accounts import add_staff
 from db.connection import safe_url
 from db.errors import translate
-from db.models import MODELS, Household, Permit, PermitEvent, Person, Setting, Staff
-from db.setup import add_staff, get_setting
+from db.models import MODELS, Household, Permit, PermitEvent, Person, Request, Setting, Staff
+from db.setup import get_setting, load_desk
 from forms.errors import CounterError
-from tests.conftest import HOME, TODAY, IdMaker
+from tests.conftest import HOME, PASSWORD, TODAY, IdMaker
 from ziyang_counter import app, guarded
 
 DAY = TODAY.isoformat()
@@ -62,11 +63,19 @@ def resident(cli, make_id: IdMaker, moved_in: str = "2018-03-01") -> str:  # typ
 
 @pytest.fixture
 def sqlite_counter(tmp_path: Path) -> tuple[str, Path]:
-    """A counter on its own SQLite file, initialised through the CLI."""
+    """A counter on its own SQLite file, initialised through the CLI, supervisor signed in."""
     path = tmp_path / "counter.db"
     url = f"sqlite:///{path}"
     db.initialize(None)
-    assert CliRunner().invoke(app, ["--db", url, "init", "--community", HOME]).exit_code == 0
+    init = ["init", "--community", HOME, "--supervisor", "001", "--supervisor-name", "值班"]
+    stdin = f"{PASSWORD}\n"
+    assert (
+        CliRunner().invoke(app, ["--db", url, *init, "--password-stdin"], input=stdin).exit_code
+        == 0
+    )
+    db.initialize(None)
+    login = ["--db", url, "login", "001", "--password-stdin"]
+    assert CliRunner().invoke(app, login, input=stdin).exit_code == 0
     return url, path
 
 
@@ -244,18 +253,20 @@ def test_revoke_asks_for_confirmation(cli, make_id: IdMaker) -> None:  # type: i
 
 def test_a_supervisor_undoes_a_mistaken_revocation_the_same_day(cli, make_id: IdMaker) -> None:  # type: ignore[no-untyped-def]
     head = resident(cli, make_id)
-    cli("staff", "add", "101", "张敏")  # an officer; 001 (made by init) is a supervisor
+    cli("staff", "add", "101", "张敏", "--password-stdin", input="zhangmin-pw\n")  # an officer
     assert decision(cli, head, "选民登记") == "handle"
     since = Permit.get().residence_since
     assert since == dt.date(2018, 3, 1)
     cli("permit", "revoke", "--id-number", head, "--reason", "点错了人", "--yes", "--date", DAY)
     assert decision(cli, head, "选民登记") == "refuse"
 
+    cli.login("101", "zhangmin-pw")
     officer = cli(
-        "--staff", "101", "permit", "unrevoke", "--id-number", head, "--reason", "误注销",
+        "permit", "unrevoke", "--id-number", head, "--reason", "误注销",
         "--yes", "--date", DAY, ok=False,
     )  # fmt: skip
     assert officer.exit_code == 1 and "主管" in one_line(officer.stderr)
+    cli.login("001", PASSWORD)
     next_day = cli(
         "permit", "unrevoke", "--id-number", head, "--reason", "误注销", "--yes",
         "--date", "2026-11-30", ok=False,
@@ -337,31 +348,33 @@ def test_an_unparsable_database_url_is_a_clear_line() -> None:
         assert "S3cret" not in json.dumps(js(result), ensure_ascii=False)
 
 
-def test_an_empty_staff_code_is_refused_not_001(cli, monkeypatch, make_id: IdMaker) -> None:  # type: ignore[no-untyped-def]
+def test_staff_no_longer_chooses_who_you_are(cli, monkeypatch, make_id: IdMaker) -> None:  # type: ignore[no-untyped-def]
     head = resident(cli, make_id)
     result = cli(
-        "--staff", "", "request", "open", "--id-number", head, "--service", "V08", ok=False
+        "--staff", "201", "request", "open", "--id-number", head, "--service", "V08", ok=False
     )
-    assert result.exit_code == 1 and "工作人员编号" in one_line(result.stderr)
+    assert result.exit_code == 2 and "--staff" in one_line(result.stderr)
+    # A leftover ZIYANG_STAFF is a one-line notice, not an error: the signed-in staff acts.
     monkeypatch.setenv("ZIYANG_STAFF", "")
-    result = cli("request", "open", "--id-number", head, "--service", "V08", ok=False)
-    assert result.exit_code == 1 and "ZIYANG_STAFF" in one_line(result.stderr)
-    monkeypatch.setenv("ZIYANG_STAFF", "001")
-    cli("request", "open", "--id-number", head, "--service", "V08", "--date", DAY)
+    result = cli("request", "open", "--id-number", head, "--service", "V08", "--date", DAY)
+    assert "ZIYANG_STAFF" in one_line(result.stderr) and "login" in result.stderr
+    assert Request.select().where(Request.service_code == "V08").count() == 1
 
 
 def test_staff_codes_are_letters_and_digits(cli, database: peewee.Database) -> None:  # type: ignore[no-untyped-def]
+    pw = "a-good-password\n"
     for bad in ("", "  ", "a b", "A-1", "x" * 17, "张三", "1\x1b[2J"):
-        result = cli("staff", "add", bad, "名字", ok=False)
+        result = cli("staff", "add", bad, "名字", "--password-stdin", input=pw, ok=False)
         assert result.exit_code == 1, bad
         assert "工作人员编号" in one_line(result.stderr)
         with pytest.raises(CounterError, match="工作人员编号"):
-            add_staff(bad, "名字")
+            add_staff(load_desk("001"), bad, "名字", password=pw.strip())
     db.initialize(None)
-    added = js(cli("staff", "add", "１０２", "刘洋", "--json"))["staff"]
-    assert added["code"] == "102"
-    assert cli("staff", "add", "102", "刘洋", ok=False).exit_code == 1
-    assert add_staff("Ab" + "1" * 14, "王五").code == "Ab" + "1" * 14
+    added = js(cli("staff", "add", "１０２", "刘洋", "--json", "--password-stdin", input=pw))
+    assert added["staff"]["code"] == "102"
+    assert cli("staff", "add", "102", "刘洋", "--password-stdin", input=pw, ok=False).exit_code == 1
+    code = "Ab" + "1" * 14
+    assert add_staff(load_desk("001"), code, "王五", password=pw.strip()).code == code
 
 
 # ── 11. opening creates nothing; "run init" says where ──

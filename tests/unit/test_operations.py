@@ -462,14 +462,14 @@ def test_lists_by_day_status_and_overdue(
         today=TODAY,
         provided=[],
     )
-    assert [r.ticket for r in ops.list_requests(day=D(2026, 11, 20))] == [a.ticket]
-    assert len(ops.list_requests(day=D(2026, 11, 20), until=TODAY)) == 2
-    assert len(ops.list_requests(day=TODAY, status="pending_materials")) == 1
-    overdue = ops.list_requests(overdue_on=TODAY)
+    assert [r.ticket for r in ops.list_requests(day=D(2026, 11, 20), desk=desk)] == [a.ticket]
+    assert len(ops.list_requests(day=D(2026, 11, 20), until=TODAY, desk=desk)) == 2
+    assert len(ops.list_requests(day=TODAY, status="pending_materials", desk=desk)) == 1
+    overdue = ops.list_requests(overdue_on=TODAY, desk=desk)
     assert [r.ticket for r in overdue] == [a.ticket]
     assert request_view(overdue[0], TODAY)["overdue"] is True
     with pytest.raises(CounterError, match="状态"):
-        ops.list_requests(status="lost")
+        ops.list_requests(status="lost", desk=desk)
 
 
 def test_tickets_carry_the_counter_and_restart_each_year(
