@@ -123,6 +123,7 @@ class LogRow:
     officer: str
     promised_by: dt.date | None = None
     overdue: bool = False
+    backdated: bool = False  # 补录: opened for an earlier business day than it was entered
 
 
 @dataclass(frozen=True)
