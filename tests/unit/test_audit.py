@@ -7,8 +7,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 import threading
+import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import peewee
@@ -18,7 +21,7 @@ from db import audit, chain, migrations
 from db import permits as permit_ops
 from db import requests as ops
 from db.clock import clock
-from db.connection import db
+from db.connection import db, open_database
 from db.models import CHAINED, AccessLog, PermitEvent, Request, RequestEvent, SchemaVersion
 from db.people import add_household, add_person, show_person
 from db.printdata import daily_log_data
@@ -215,6 +218,7 @@ def test_raw_sql_tampering_is_caught_naming_the_row(
     issued = _an(PermitEvent, kind="issued")
     looked = AccessLog.select().order_by(AccessLog.id).first()
     seq_of = lambda row: getattr(row, "chain_seq")  # noqa: B009, E731
+    expected: tuple[str, str | None, int | None]
     if how == "note":
         raw(database, "UPDATE request_event SET note = ? WHERE id = ?", "材料齐全，群众满意",
             completed.id)  # fmt: skip
@@ -229,7 +233,7 @@ def test_raw_sql_tampering_is_caught_naming_the_row(
     elif how == "delete":
         raw(database, "DELETE FROM access_log WHERE id = ?", looked.id)
         after = min(
-            (seq_of(r), chain.table_of(m), r.id)
+            (seq_of(r), chain.table_of(m), r.get_id())
             for m in CHAINED
             for r in m.select()
             if seq_of(r) > seq_of(looked)
@@ -317,7 +321,7 @@ def _rehash_everything(database: peewee.Database) -> None:
     for seq, model, row in rows:
         digest = chain.row_hash(model, seq, prev, row.__data__)
         raw(database, f"UPDATE {chain.table_of(model)} SET prev_hash = ?, row_hash = ? "
-            "WHERE id = ?", prev, digest, row.id)  # fmt: skip
+            "WHERE id = ?", prev, digest, row.get_id())  # fmt: skip
         prev = digest
 
 
@@ -513,3 +517,66 @@ def test_permit_work_at_two_counters_at_once_does_not_deadlock(
         t.join()
     assert not errors, errors
     assert audit.verify()["ok"]
+
+
+def readme_grants() -> str:
+    """The README's SQL that gives the counters' role its rights."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sql\n(.*?)```", readme, re.S)
+    return next(b for b in blocks if "GRANT SELECT, INSERT, UPDATE ON ALL TABLES" in b)
+
+
+def test_the_readme_roles_keep_the_counters_from_rewriting_history(
+    database: peewee.Database, history: dict[str, Any], catalogue: Catalogue
+) -> None:
+    """PostgreSQL: the application role set up as the README says works the counter but cannot
+    change, delete or unguard the history. SQLite: the file's triggers refuse the same."""
+    statements = [
+        "UPDATE access_log SET what = 'x'",
+        "DELETE FROM request_event",
+        "UPDATE permit_event SET note = 'x'",
+    ]
+    if not isinstance(database, peewee.PostgresqlDatabase):
+        for sql in statements:
+            with pytest.raises(peewee.IntegrityError, match="append-only"), db.atomic():
+                database.execute_sql(sql)
+        return
+    role = f"ziyang_app_{uuid.uuid4().hex[:8]}"
+    database.execute_sql(f"CREATE ROLE {role} LOGIN")
+    try:
+        sql = readme_grants().replace("ziyang_app", role)
+        code = "\n".join(line for line in sql.splitlines() if not line.startswith("--"))
+        for statement in code.split(";"):
+            if statement.strip():
+                database.execute_sql(statement)
+        params = database.connect_params
+        app = open_database(
+            f"postgresql://{role}@{params.get('host', '127.0.0.1')}:{params.get('port', 5432)}/"
+            f"{database.database}"
+        )
+        try:
+            desk = load_desk()
+            show_person(history["spouse"], desk, TODAY)
+            ops.open_request(
+                id_number=history["head"], service="医疗保险参保", catalogue=catalogue,
+                desk=desk, today=TODAY, provided=["all"],
+            )  # fmt: skip
+            assert audit.verify()["ok"]
+            for sql in [
+                *statements,
+                "TRUNCATE access_log",
+                "DROP TRIGGER request_event_no_update ON request_event",
+                "ALTER TABLE request_event DISABLE TRIGGER USER",
+            ]:
+                refused = pytest.raises(
+                    peewee.DatabaseError, match=r"permission denied|must be owner"
+                )
+                with refused, db.atomic():
+                    app.execute_sql(sql)
+            assert audit.verify()["ok"] and audit.verify()["checked"] == rows_in_chain()
+        finally:
+            app.close()
+            db.initialize(database)
+    finally:
+        database.execute_sql(f"DROP OWNED BY {role}")
+        database.execute_sql(f"DROP ROLE {role}")
