@@ -71,7 +71,7 @@ def append(model: type[M], **values: Any) -> M:
     return row
 
 
-def fill_chain(database: Any = None) -> int:
+def fill_chain() -> int:
     """Link rows written before the chain existed (the migration), oldest first; return how
     many. Only rows without a place are touched, so running it again adds nothing."""
     rows: list[tuple[str, int, int, type[BaseModel], BaseModel]] = []
@@ -113,7 +113,7 @@ def _problem(
 
 
 def _walk() -> Iterator[tuple[int, int, type[BaseModel], Any]]:
-    """Every chained row in chain order, one table cursor each (memory stays flat)."""
+    """Every chained row in chain order: one ordered query per table, merged."""
 
     def rows(order: int, model: type[BaseModel]) -> Iterator[tuple[int, int, type[BaseModel], Any]]:
         seq = chain.field(model, "chain_seq")

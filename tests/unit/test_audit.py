@@ -198,6 +198,13 @@ def test_audit_verify_on_the_cli(cli, history: dict[str, Any]) -> None:  # type:
     assert f"留痕链完整：已核验{rows_in_chain()}条记录" in text and "链头 / head:" in text
     data = json.loads(cli("audit", "verify", "--json").stdout)
     assert data["ok"] is True and data["head"]["seq"] == rows_in_chain()
+    kept = f"{data['head']['seq']}:{data['head']['hash']}"
+    assert kept in text
+    assert cli("audit", "verify", "--anchor", kept).exit_code == 0
+    wrong = cli("audit", "verify", "--anchor", f"{data['head']['seq']}:{'0' * 64}", ok=False)
+    assert wrong.exit_code == 1 and "留存的链头不符" in wrong.stdout
+    bad = cli("audit", "verify", "--anchor", "12", ok=False)
+    assert bad.exit_code == 1 and "链位:哈希" in bad.stderr
 
 
 def _an(model: type[peewee.Model], **where: Any) -> Any:
