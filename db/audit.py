@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from db import chain
 from db.clock import is_backdated
-from db.connection import is_postgres
+from db.connection import db, is_postgres
 from db.models import CHAINED, AccessLog, BaseModel, Person, Sequence, Staff
 from db.setup import Desk, check_staff_code, ensure_ready, next_serial
 from forms.citizen_id import mask_id, parse_citizen_id
@@ -128,11 +128,24 @@ def _recorded_end() -> int:
     return int(row.value) if row is not None else 0
 
 
+def _snapshot() -> Any:
+    """A read transaction that sees one moment of every table while counters keep writing
+    (PostgreSQL REPEATABLE READ; an SQLite read transaction, which does not block writers)."""
+    if is_postgres():
+        return db.atomic(isolation_level="REPEATABLE READ")
+    return db.atomic(lock_type="DEFERRED")
+
+
 def verify(anchor: str | None = None) -> dict[str, Any]:
     """Walk the chain; report the first row that is edited, missing, out of place or outside
     it. `anchor` ("SEQ:HASH", a head printed earlier and kept on paper) must still match."""
     ensure_ready()
     expected_anchor = _parse_anchor(anchor) if anchor else None
+    with _snapshot():
+        return _verify(expected_anchor)
+
+
+def _verify(expected_anchor: tuple[int, str] | None) -> dict[str, Any]:
     problem: dict[str, Any] | None = None
     for model in CHAINED:
         stray = (

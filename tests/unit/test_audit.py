@@ -587,3 +587,33 @@ def test_the_readme_roles_keep_the_counters_from_rewriting_history(
     finally:
         database.execute_sql(f"DROP OWNED BY {role}")
         database.execute_sql(f"DROP ROLE {role}")
+
+
+def test_verify_while_counters_write_sees_one_consistent_chain(
+    database: peewee.Database, people: dict[str, str]
+) -> None:
+    """A check run during opening hours (or by a backup) reads one snapshot: rows appended
+    while it reads are neither half-seen nor taken for forgeries."""
+    desk = load_desk()
+    show_person(people["head"], desk, TODAY)
+    done = threading.Event()
+    errors: list[BaseException] = []
+
+    def counter() -> None:
+        try:
+            with db.connection_context():
+                while not done.is_set():
+                    show_person(people["spouse"], desk, TODAY)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    writer = threading.Thread(target=counter)
+    writer.start()
+    try:
+        results = [audit.verify() for _ in range(25)]
+    finally:
+        done.set()
+        writer.join()
+    assert not errors, errors
+    assert [r["problem"] for r in results if not r["ok"]] == []
+    assert audit.verify()["checked"] == rows_in_chain()
