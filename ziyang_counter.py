@@ -250,8 +250,15 @@ def local_time(iso: str) -> str:
     return iso[:16].replace("T", " ")
 
 
+def clock_today() -> dt.date:
+    """Today by the one clock every recorded time comes from (db/clock.py)."""
+    from db.clock import now
+
+    return now().date()
+
+
 # The clock the CLI reads "today" from; tests pin it (tests/conftest.py `cli`).
-CLOCK: Callable[[], dt.date] = dt.date.today
+CLOCK: Callable[[], dt.date] = clock_today
 
 
 def today_from(raw: str | None, *, bounded: bool = True) -> dt.date:
@@ -974,6 +981,7 @@ def permit_show(
     view["earlier"] = [permit_view(p, today) for p in earlier]
     history = [
         f"  {h['on']} {pad(h['kind_label'], 8)} 有效期至{h['valid_until']} {h['note']}"
+        + (f"（补录，记录于{local_time(h['at'])}）" if h["backdated"] else "")
         for h in view["history"]
     ]
     lines = [
@@ -1063,7 +1071,8 @@ def request_lines(view: dict[str, Any]) -> list[str]:
         + (f"（{view['handled_by']}）" if view["handled_by"] else "")
         + f"  状态 {view['status_label']}"
         + ("  【已超期】" if view["overdue"] else ""),
-        f"受理 {local_time(view['opened_at'])}  承诺办结 {view['promised_by'] or '—'}  经办 {view['officer']}",
+        f"受理 {local_time(view['opened_at'])}{backdated_mark(view)}  承诺办结 {view['promised_by'] or '—'}  "
+        f"经办 {view['officer']}",
         "已收材料：" + ("、".join(view["received_documents"]) or "无"),
         "缺少材料：" + ("、".join(view["missing_documents"]) or "无"),
     ]
@@ -1071,9 +1080,17 @@ def request_lines(view: dict[str, Any]) -> list[str]:
         lines.append(f"办理途径：{view['remedy']}")
     for event in view.get("events", []):
         lines.append(
-            f"  {local_time(event['at'])} {event['label']} {event['officer']} {event['note']}"
+            f"  {local_time(event['at'])}{backdated_mark(event)} {event['label']} {event['officer']} "
+            f"{event['note']}"
         )
     return lines
+
+
+def backdated_mark(entry: dict[str, Any]) -> str:
+    """（补录，业务日期 D）after the recorded time of an entry made for an earlier day."""
+    if not entry.get("backdated"):
+        return ""
+    return f"（补录，业务日期{entry.get('on') or entry.get('opened_on')}）"
 
 
 @request_app.command("open")
@@ -1507,6 +1524,107 @@ def staff_backdate_days(
         f"补录期限：--date 最多可早于今天{value}天，不能晚于今天 / "
         f"back-dating window: {value} days",
     )
+
+
+# ──────────────────────────────── audit ────────────────────────────────
+
+audit_app = typer.Typer(
+    help="留痕与核查 / audit: tamper-evident history, who looked", no_args_is_help=True
+)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+@guarded
+def audit_verify(
+    ctx: typer.Context,
+    anchor: Annotated[
+        str | None,
+        typer.Option(
+            "--anchor",
+            help="此前留存的链头 链位:哈希（如台账上抄录的），核对其后未被重写 / a head kept "
+            "earlier (SEQ:HASH)",
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """核验留痕链：办理记录、居住证记录、查看记录是否被改动、删除或插入 / verify the history
+    chain; exits 1 naming the first broken row."""
+    from db.audit import verify
+
+    session(ctx).open()
+    result = verify(anchor)
+    head = result["head"]
+    head_line = (
+        f"链头 / head: {head['seq']}:{head['hash']}（请抄录在当日台账上）"
+        if head
+        else "链为空 / the chain is empty"
+    )
+    problem = result["problem"]
+    if problem is None:
+        emit(
+            as_json,
+            result,
+            [f"留痕链完整：已核验{result['checked']}条记录 / chain intact: "
+             f"{result['checked']} rows checked", head_line],
+        )  # fmt: skip
+        return
+    emit(
+        as_json,
+        result,
+        [
+            f"留痕链已被破坏 / chain broken：{problem['zh']}",
+            f"  {problem['en']}",
+            f"此前已核验{result['checked']}条 / {result['checked']} rows checked before it",
+        ],
+    )
+    raise typer.Exit(1)
+
+
+@audit_app.command("views")
+@guarded
+def audit_views(
+    ctx: typer.Context,
+    person: Annotated[
+        str | None, typer.Option("--person", help="被查看人身份证号 / whose data (citizen ID)")
+    ] = None,
+    staff: Annotated[
+        str | None, typer.Option("--staff", help="查看人工号 / staff code of who looked")
+    ] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="起始日期（查看发生之日）/ from (day of the view)")
+    ] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="截止日期 / to")] = None,
+    limit: Annotated[
+        int,
+        typer.Option("--limit", help="最多列出条数（最新的在前）/ at most this many, newest first"),
+    ] = 200,
+    as_json: JsonOpt = False,
+) -> None:
+    """谁查看了完整个人信息（查看记录）/ who looked at full personal data."""
+    from db.audit import list_views
+    from forms.people import parse_date
+
+    s = session(ctx)
+    s.open()
+    first = parse_date(date_from, "起始日期（--from）") if date_from else None
+    last = parse_date(date_to, "截止日期（--to）") if date_to else None
+    result = list_views(
+        s.desk(), id_number=person, staff_code=staff, first=first, last=last, limit=limit
+    )
+    lines = [
+        f"{v['at']}{backdated_mark(v)} {v['staff']['code']} {pad(v['staff']['name'], 8)} "
+        f"{v['counter']} {pad(v['what'], 14)} {v['person']['name']} {v['person']['id_number']}"
+        for v in result["views"]
+    ]
+    more = result["count"] - result["shown"]
+    lines.append(
+        f"共{result['count']}条查看记录"
+        + (f"，显示最新{result['shown']}条（--limit 可调）" if more else "")
+        + f" / {result['count']} views"
+        + (f", newest {result['shown']} shown" if more else "")
+    )
+    emit(as_json, result, lines)
 
 
 # ──────────────────────────────── printouts ────────────────────────────────

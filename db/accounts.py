@@ -26,6 +26,8 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from db import migrations
+from db.audit import append
+from db.clock import now
 from db.connection import data_dir, db, shown_location
 from db.models import Setting, Staff, StaffEvent, StaffSession
 from db.setup import (
@@ -76,7 +78,7 @@ def wrong() -> CounterError:
 # A real hash to verify against when the code is unknown, so both answers take as long.
 _DUMMY_HASH = HASHER.hash(secrets.token_hex(8))
 
-CLOCK: Callable[[], dt.datetime] = dt.datetime.now
+CLOCK: Callable[[], dt.datetime] = now  # the one clock of db/clock.py
 
 
 def clock(now: dt.datetime | None = None) -> dt.datetime:
@@ -142,15 +144,19 @@ def record(
     note: str = "",
     counter_code: str | None = None,
 ) -> None:
-    """Append one staff event (never updated or deleted)."""
-    StaffEvent.create(
-        staff=staff,
-        kind=kind,
-        at=now,
-        by_staff=by.staff_id if by else None,
-        counter_code=counter_code if counter_code is not None else (by.counter_code if by else ""),
-        note=note,
-    )
+    """Append one staff event to the tamper-evident chain (never updated or deleted)."""
+    with db.atomic():
+        append(
+            StaffEvent,
+            staff=staff,
+            kind=kind,
+            at=now,
+            by_staff=by.staff_id if by else None,
+            counter_code=(
+                counter_code if counter_code is not None else (by.counter_code if by else "")
+            ),
+            note=note,
+        )
 
 
 def require_supervisor(

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from db import accounts, migrations, permits, requests
+from db.clock import clock
 from db.connection import data_dir, db, shown_location
 from db.models import MODELS, Household, Permit, Person, Request, Setting, Staff
 from db.people import add_household, add_person
 from db.setup import (
-    ENTRY_TIME,
     Desk,
     get_setting,
     init_counter,
@@ -145,6 +145,13 @@ class _Builder:
         self.used_ids: set[str] = set()
         self.used_names: set[str] = set()
         self.staff: list[Staff] = []
+        # The demo's clock: each step is recorded on the day it is made for (no 补录).
+        self.moment = dt.datetime.combine(today, dt.time(8, 0))
+
+    def on(self, day: dt.date, time: dt.time | None = None) -> dt.date:
+        """Move the demo's clock to `day` (at `time`, else mid-morning) and return the day."""
+        self.moment = dt.datetime.combine(day, time or dt.time(10, 0))
+        return day
 
     def desk(self, community: str, staff: Staff | None = None) -> Desk:
         member = staff or self.rng.choice(self.staff[:2])
@@ -158,6 +165,10 @@ class _Builder:
         )
 
     def run(self, households: int) -> None:
+        with clock(lambda: self.moment):
+            self._run(households)
+
+    def _run(self, households: int) -> None:
         # The supervisor is the first account (as `init` makes it); it adds the others.
         code, name, _ = next(member for member in STAFF if member[2] == "supervisor")
         first, _ = accounts.create_first_supervisor(code, name, DEMO_PASSWORDS[code])
@@ -292,19 +303,25 @@ class _Builder:
             desk = self.desk(community)
             id_number = person.id_number
             permits.issue_permit(
-                id_number=id_number, catalogue=self.catalogue, desk=desk, today=issued
+                id_number=id_number, catalogue=self.catalogue, desk=desk, today=self.on(issued)
             )
             if kind in (3, 4):
                 endorse_on = valid_until_for(issued) - dt.timedelta(days=rng.randint(1, 25))
                 if endorse_on <= today:
                     permits.endorse_permit(
-                        id_number=id_number, catalogue=self.catalogue, desk=desk, today=endorse_on
+                        id_number=id_number,
+                        catalogue=self.catalogue,
+                        desk=desk,
+                        today=self.on(endorse_on),
                     )
             elif kind == 5:
                 late = valid_until_for(issued) + dt.timedelta(days=rng.randint(20, 40))
                 if late <= today:
                     permits.endorse_permit(
-                        id_number=id_number, catalogue=self.catalogue, desk=desk, today=late
+                        id_number=id_number,
+                        catalogue=self.catalogue,
+                        desk=desk,
+                        today=self.on(late),
                     )
             if kind == 7 and i % 3 == 0:
                 permits.replace_permit(
@@ -312,14 +329,14 @@ class _Builder:
                     reason=rng.choice(("lost", "damaged")),
                     catalogue=self.catalogue,
                     desk=desk,
-                    today=min(today, issued + dt.timedelta(days=rng.randint(5, 60))),
+                    today=self.on(min(today, issued + dt.timedelta(days=rng.randint(5, 60)))),
                 )
             if kind == 8 and i % 3 == 0:
                 permits.revoke_permit(  # revoking is the supervisor's
                     id_number=id_number,
                     reason="户籍迁回原籍，不再在本社区居住",
                     desk=self.desk(community, self.staff[2]),
-                    today=min(today, issued + dt.timedelta(days=rng.randint(5, 60))),
+                    today=self.on(min(today, issued + dt.timedelta(days=rng.randint(5, 60)))),
                 )
 
     # ── a week of requests, and a few old ones left open (overdue) ──
@@ -335,7 +352,7 @@ class _Builder:
             count = 4 if day in old else rng.randint(25, 45)
             for n in range(count):
                 minutes = 8 * 60 + 30 + n * (480 // (count + 1)) + rng.randint(0, 5)
-                ENTRY_TIME.set(dt.time(minutes // 60, minutes % 60, rng.randint(0, 59)))
+                self.on(day, dt.time(minutes // 60, minutes % 60, rng.randint(0, 59)))
                 person = rng.choice(people)
                 if person.birth_date >= day:
                     continue
@@ -355,7 +372,6 @@ class _Builder:
                     continue  # a counter does not open the same service twice
                 if day not in old:
                     self.follow_up(request, day, desk)
-        ENTRY_TIME.set(None)
 
     def documents(self, service: Any, day: dt.date, person: Person) -> list[str]:
         roll = self.rng.random()
@@ -368,6 +384,8 @@ class _Builder:
         """Move some requests on: supplement, forward, return, complete, refuse."""
         rng, today = self.rng, self.today
         later = min(today, day + dt.timedelta(days=rng.randint(0, 3)))
+        if later > day:
+            self.on(later, dt.time(15, 0))
         roll = rng.random()
         ticket = request.ticket
         if request.status == "pending_materials" and roll < 0.5:
@@ -380,12 +398,15 @@ class _Builder:
                 requests.return_request(
                     ticket,
                     desk,
-                    min(today, later + dt.timedelta(days=1)),
+                    self.on(min(today, later + dt.timedelta(days=1)), dt.time(16, 0)),
                     "部门要求补充家庭经济状况说明",
                 )
             elif roll < 0.4:
                 requests.complete(
-                    ticket, desk, min(today, later + dt.timedelta(days=2)), "部门审批通过"
+                    ticket,
+                    desk,
+                    self.on(min(today, later + dt.timedelta(days=2)), dt.time(16, 0)),
+                    "部门审批通过",
                 )
         elif request.status == "accepted" and roll < 0.65:
             requests.complete(ticket, desk, later, "已办结")

@@ -12,6 +12,7 @@ from typing import Any
 
 import peewee
 
+from db.clock import now
 from db.connection import db
 
 
@@ -24,7 +25,7 @@ class JSONField(peewee.TextField):
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
+    return now()  # the one clock (db/clock.py), so tests and the demo can set it
 
 
 class BaseModel(peewee.Model):
@@ -208,7 +209,8 @@ class RequestEvent(BaseModel):
 
     request = peewee.ForeignKeyField(Request, backref="events", on_delete="RESTRICT")
     kind = peewee.CharField(max_length=16)
-    at = peewee.DateTimeField()
+    on = peewee.DateField()  # the business day (--date of a back-dated entry)
+    at = peewee.DateTimeField()  # when it was recorded: the clock's time
     staff = peewee.ForeignKeyField(Staff)
     counter_code = peewee.CharField(max_length=16)
     status_after = peewee.CharField(max_length=20)
@@ -241,8 +243,47 @@ class AccessLog(BaseModel):
     person = peewee.ForeignKeyField(Person, backref="accesses", on_delete="RESTRICT")
     staff = peewee.ForeignKeyField(Staff)
     counter_code = peewee.CharField(max_length=16)
-    at = peewee.DateTimeField()
+    on = peewee.DateField()  # the business day the view was made for
+    at = peewee.DateTimeField()  # when it was made: the clock's time
     what = peewee.CharField(max_length=40)
+
+
+# ── the tamper-evident history (db/chain.py) ──
+
+CHAINED: dict[type[BaseModel], tuple[str, ...]] = {}
+
+
+def chain(model: type[BaseModel], *fields: str) -> None:
+    """Put a table in the audit chain: `fields` are what each row's hash covers, in this fixed
+    order (add a field only with a migration that says so: old rows keep their old hash).
+
+    Gives the model the chain's columns: `chain_seq` (the row's place in the one chain over all
+    chained tables), `prev_hash` (the row before it) and `row_hash` (this row).
+    """
+    columns = {
+        "chain_seq": peewee.IntegerField(null=True, unique=True),
+        "prev_hash": peewee.CharField(max_length=64, null=True),
+        "row_hash": peewee.CharField(max_length=64, null=True),
+    }
+    for name, field in columns.items():
+        if name not in model._meta.fields:
+            model._meta.add_field(name, field)
+    unknown = [name for name in fields if name not in model._meta.fields]
+    if unknown:
+        raise ValueError(f"{model.__name__} has no field(s) {unknown}")
+    CHAINED[model] = tuple(fields)
+
+
+chain(
+    RequestEvent,
+    "request", "kind", "on", "at", "staff", "counter_code", "status_after", "note", "data",
+)  # fmt: skip
+chain(
+    PermitEvent,
+    "permit", "kind", "on", "at", "staff", "valid_until", "residence_since", "note", "late",
+)  # fmt: skip
+chain(AccessLog, "person", "staff", "counter_code", "on", "at", "what")
+chain(StaffEvent, "staff", "kind", "at", "by_staff", "counter_code", "note")
 
 
 MODELS: list[type[BaseModel]] = [

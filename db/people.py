@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import peewee
 
+from db.audit import append, lock_chain
 from db.connection import db, is_postgres
 from db.models import HEAD_INDEX, AccessLog, Household, Person
 from db.setup import (
@@ -166,6 +167,7 @@ def lock_person(person: Person) -> None:
     """Hold the person's row until commit (PostgreSQL), so two counters changing the same
     person's permit queue instead of both writing. SQLite's write lock already serialises."""
     if is_postgres():
+        lock_chain()  # the chain before the person: a step appends, then may take other locks
         Person.select(Person.id).where(Person.id == person.id).for_update().execute()
 
 
@@ -173,11 +175,13 @@ def show_person(id_number: str, desk: Desk, today: dt.date, what: str = "查看�
     """Find a person for a full, unmasked view, and record who looked."""
     person = find_person(id_number, today)
     with db.atomic():
-        AccessLog.create(
+        append(
+            AccessLog,
             person=person,
             staff=desk.staff_id,
             counter_code=desk.counter_code,
-            at=stamp(today),
+            on=today,
+            at=stamp(),
             what=what,
         )
     return person

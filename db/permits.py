@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from db.accounts import require_supervisor
+from db.audit import append
 from db.connection import db
 from db.models import Permit, PermitEvent, Person
 from db.people import find_person, lock_person
@@ -29,11 +30,12 @@ REPLACE_REASONS = {"lost": "遗失补领", "damaged": "损坏换领（原证已�
 def _event(
     permit: Permit, kind: str, desk: Desk, today: dt.date, note: str = "", *, late: bool = False
 ) -> None:
-    PermitEvent.create(
+    append(
+        PermitEvent,
         permit=permit,
         kind=kind,
         on=today,
-        at=stamp(today),
+        at=stamp(),
         staff=desk.staff_id,
         valid_until=permit.valid_until,
         residence_since=permit.residence_since,

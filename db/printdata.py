@@ -9,6 +9,7 @@ import os
 
 import peewee
 
+from db.clock import is_backdated
 from db.connection import data_dir
 from db.models import Household, PermitEvent, Person, Request, RequestEvent, Staff
 from db.permits import show_permit
@@ -234,6 +235,7 @@ def _log_row(request: Request, today: dt.date) -> LogRow:
         outcome=DECISION_LABELS["refuse" if request.status == "refused" else request.decision],
         promised_by=request.promised_by,
         overdue=is_overdue(request, today),
+        backdated=is_backdated(request.opened_on, request.opened_at),
     )
 
 

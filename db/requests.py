@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from db.audit import append, lock_chain
 from db.connection import db, is_postgres
 from db.models import Person, Request, RequestEvent
 from db.people import find_person, household_facts, lock_person, person_facts
@@ -112,10 +113,12 @@ def _record(
     request: Request, kind: str, desk: Desk, today: dt.date, note: str = "", data: object = None
 ) -> RequestEvent:
     text.refuse_unsafe(note, "办理说明", "note")  # the last guard before any note is stored
-    return RequestEvent.create(
+    return append(
+        RequestEvent,
         request=request,
         kind=kind,
-        at=stamp(today),
+        on=today,
+        at=stamp(),
         staff=desk.staff_id,
         counter_code=desk.counter_code,
         status_after=request.status,
@@ -137,7 +140,7 @@ def create_request(
     )
     serial = next_serial(f"ticket:{desk.counter_code}", today.year)
     ticket = f"{desk.counter_code}-{today.year}-{serial:06d}"
-    opened_at = stamp(today)
+    opened_at = stamp()  # the clock's time; opened_on is the business day
     request = Request.create(
         ticket=ticket,
         person=person,
@@ -255,6 +258,7 @@ def get_request(ticket: str, *, lock: bool = False) -> Request:
     ensure_ready()
     query = Request.select().where(Request.ticket == text.token(ticket).upper())
     if lock and is_postgres():
+        lock_chain()  # the chain before the row: a step appends, then may take other locks
         query = query.for_update()
     request = query.first()
     if request is None:

@@ -7,13 +7,13 @@ import difflib
 import secrets
 import unicodedata
 import weakref
-from contextvars import ContextVar
 from dataclasses import dataclass
 
 import peewee
 from pypinyin import Style, lazy_pinyin
 
 from db import migrations
+from db.clock import now
 from db.connection import db, shown_location
 from db.models import Household, Permit, Request, Sequence, Setting, Staff
 from forms import dates
@@ -341,10 +341,8 @@ def next_serial(name: str, year: int) -> int:
         return next_serial(name, year)
 
 
-ENTRY_TIME: ContextVar[dt.time | None] = ContextVar("entry_time", default=None)
-
-
-def stamp(today: dt.date) -> dt.datetime:
-    """The time of a step on `today`: now's time of day, or the time a back-dated entry set."""
-    moment = ENTRY_TIME.get() or dt.datetime.now().time()
-    return dt.datetime.combine(today, moment.replace(microsecond=0))
+def stamp(today: dt.date | None = None) -> dt.datetime:
+    """The time a step is recorded at: the clock's (db/clock.py), whatever day it is entered
+    for. The business day is stored next to it (`on`, `opened_on`); `today` is accepted and
+    ignored so older callers keep working."""
+    return now()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from db.clock import is_backdated
 from db.models import Household, Permit, PermitEvent, Person, Request, RequestEvent
 from forms import permits as rules
 from forms.citizen_id import mask_id
@@ -97,6 +98,8 @@ def permit_view(permit: Permit, today: dt.date, *, masked: bool = True) -> dict[
                 "kind": e.kind,
                 "kind_label": rules.EVENT_LABELS.get(e.kind, e.kind),
                 "on": e.on.isoformat(),
+                "at": iso_local(e.at),
+                "backdated": is_backdated(e.on, e.at),
                 "valid_until": e.valid_until.isoformat(),
                 "residence_since": e.residence_since.isoformat(),
                 "note": e.note,
@@ -160,6 +163,8 @@ def request_view(request: Request, today: dt.date, *, with_events: bool = False)
         "received_documents": request.documents_received,
         "missing_documents": request.documents_missing,
         "opened_at": iso_local(request.opened_at),
+        "opened_on": request.opened_on.isoformat(),
+        "backdated": is_backdated(request.opened_on, request.opened_at),
         "promised_by": request.promised_by.isoformat() if request.promised_by else None,
         "closed_on": request.closed_on.isoformat() if request.closed_on else None,
         "overdue": is_overdue(request, today),
@@ -175,6 +180,8 @@ def request_view(request: Request, today: dt.date, *, with_events: bool = False)
                 "kind": e.kind,
                 "label": EVENT_LABELS[e.kind],
                 "at": iso_local(e.at),
+                "on": e.on.isoformat(),
+                "backdated": is_backdated(e.on, e.at),
                 "status_after": e.status_after,
                 "officer": e.staff.name,
                 "counter": e.counter_code,

@@ -143,6 +143,7 @@ class LogRow:
     outcome: str  # label of the decision by outcome: a later refusal counts as 不予办理
     promised_by: dt.date | None = None
     overdue: bool = False
+    backdated: bool = False  # 补录: opened for an earlier business day than it was entered
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,13 @@ import tempfile
 import uuid
 import warnings
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlparse, urlunparse
 
 import peewee
 import pytest
 
+from db import clock as db_clock
 from db import db, open_database
 from db.accounts import create_first_supervisor
 from db.models import MODELS
@@ -33,6 +35,7 @@ TODAY = dt.date(2026, 11, 27)  # a Friday
 HOME = "蒿坪镇双星社区"
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_ADMIN_URL = os.environ.get("ZIYANG_TEST_PG", "").strip() or DEFAULT_PG_URL
+FRESH = dt.timedelta(minutes=20)  # well inside the default 30-minute idle sign-out
 # Every test database has this supervisor, with a real argon2 password (the real hasher).
 SUPERVISOR = ("001", "值班窗口人员")
 PASSWORD = "counter-pass-001"
@@ -217,19 +220,44 @@ def cli(db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path):  # type: ignore
 
     runner = CliRunner()
     monkeypatch.setenv("ZIYANG_DATA", str(tmp_path / "data"))
+    # Signed in as 001 the way a clerk is at the start of the day: again whenever the recorded
+    # clock has moved past the idle limit, until the test manages sessions itself.
+    state: dict[str, Any] = {"managed": False, "at": None}
+
+    def invoke(args: tuple[str, ...], input: str | None):  # type: ignore[no-untyped-def]
+        if not state["managed"] and args[:1] not in (("login",), ("logout",)):
+            moment = db_clock.now()
+            if state["at"] is None or not state["at"] <= moment < state["at"] + FRESH:
+                signed = runner.invoke(
+                    app,
+                    ["--db", db_url, "login", SUPERVISOR[0], "--password-stdin"],
+                    input=PASSWORD + "\n",
+                )
+                if signed.exit_code == 0:  # else the command itself says what is wrong
+                    state["at"] = moment
+                db.initialize(None)
+        return runner.invoke(app, ["--db", db_url, *args], input=input)
 
     def run(*args: str, ok: bool = True, clock: dt.date | None = None, input: str | None = None):  # type: ignore[no-untyped-def]
         db.initialize(None)
         day = clock or clock_for(args)
         monkeypatch.setattr(ziyang_counter, "CLOCK", lambda: day)
-        result = runner.invoke(app, ["--db", db_url, *args], input=input)
+        if args[:1] == ("logout",):
+            state["managed"] = True
+        if db_clock.CLOCK.get() is None:  # a test may hold the recorded-time clock itself
+            recorded = lambda: dt.datetime.combine(day, dt.datetime.now().time())  # noqa: E731
+            with db_clock.clock(recorded):
+                result = invoke(args, input)
+        else:
+            result = invoke(args, input)
         if ok:
             assert result.exit_code == 0, (args, result.output)
         return result
 
-    def login(code: str, password: str, ok: bool = True):  # type: ignore[no-untyped-def]
-        return run("login", code, "--password-stdin", input=password + "\n", ok=ok)
+    def login(code: str, password: str, ok: bool = True, clock: dt.date | None = None):  # type: ignore[no-untyped-def]
+        state["managed"] = True
+        return run("login", code, "--password-stdin", input=password + "\n", ok=ok, clock=clock)
 
     run.login = login  # type: ignore[attr-defined]
-    login(SUPERVISOR[0], PASSWORD)
+    run("whoami")  # signed in from the start, as the tests expect
     return run

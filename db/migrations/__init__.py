@@ -2,8 +2,9 @@
 
 Each step is a module `mNNNN_name.py` in this package with `up(migrator, database)` and
 `down(migrator, database)`. A new database gets the current models in one go and every step
-stamped as applied; an existing one gets the steps it has not seen, in order, each in a
-transaction.
+stamped as applied (and a step's `on_new_database(database)` run, for what tables cannot say,
+such as triggers); an existing one gets the steps it has not seen, in order, each in a
+transaction with the append-only triggers lifted (db/chain.py) and put back.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from types import ModuleType
 import peewee
 from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 
+from db.chain import guards_lifted
 from db.models import MODELS, SchemaVersion
 
 
@@ -40,8 +42,11 @@ def upgrade(database: peewee.Database) -> list[str]:
     with database.atomic():
         if not SchemaVersion.table_exists():
             database.create_tables(MODELS)
-            for name, _ in steps():
+            for name, module in steps():
                 SchemaVersion.create(name=name)
+                fresh = getattr(module, "on_new_database", None)  # what tables cannot say
+                if fresh is not None:
+                    fresh(database)  # e.g. m0004's append-only triggers
             return ["(new database)"]
     applied = {row.name for row in SchemaVersion.select()}
     done: list[str] = []
@@ -49,7 +54,7 @@ def upgrade(database: peewee.Database) -> list[str]:
     for name, module in steps():
         if name in applied:
             continue
-        with database.atomic():
+        with database.atomic(), guards_lifted(database):  # the owner's step may rewrite rows
             module.up(migrator, database)
             SchemaVersion.create(name=name)
         done.append(name)

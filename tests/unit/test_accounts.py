@@ -28,6 +28,7 @@ from db.accounts import (
     sign_in,
     sign_out,
 )
+from db.chain import guards_lifted
 from db.models import Staff, StaffEvent, StaffSession
 from db.permits import issue_permit, revoke_permit, unrevoke_permit
 from db.requests import list_requests
@@ -287,9 +288,12 @@ def test_sign_out_ends_the_session(database: peewee.Database) -> None:
 
 
 def _no_staff() -> None:
-    StaffSession.delete().execute()
-    StaffEvent.delete().execute()
-    Staff.delete().execute()
+    """A database as it was before any account: the history's guards lifted, as an owner's
+    migration would, to take the fixture's supervisor out again."""
+    with guards_lifted(db.obj):
+        StaffSession.delete().execute()
+        StaffEvent.delete().execute()
+        Staff.delete().execute()
 
 
 def test_the_first_supervisor_only_while_no_account_has_a_password(
@@ -327,16 +331,19 @@ def test_a_database_from_before_accounts_gets_its_supervisor_password_once(
 
 def test_the_upgrade_adds_accounts_to_an_old_database(database: peewee.Database) -> None:
     from db import migrations
-    from db.migrations import m0003_staff_accounts as step
+    from db.migrations import m0003_staff_accounts, m0004_audit_chain
     from db.models import SchemaVersion
 
     _no_staff()
     Staff.insert(code="001", name="值班窗口人员", role="supervisor").execute()
-    with db.atomic():
-        step.down(migrations.migrator_for(database), database)
-        SchemaVersion.delete().where(SchemaVersion.name == "m0003_staff_accounts").execute()
+    with db.atomic():  # back to a database from before accounts (and the audit chain after it)
+        for step in (m0004_audit_chain, m0003_staff_accounts):
+            step.down(migrations.migrator_for(database), database)
+            SchemaVersion.delete().where(
+                SchemaVersion.name == step.__name__.rsplit(".")[-1]
+            ).execute()
     assert "password_hash" not in {c.name for c in database.get_columns("staff")}
-    assert migrations.upgrade(database) == ["m0003_staff_accounts"]
+    assert migrations.upgrade(database) == ["m0003_staff_accounts", "m0004_audit_chain"]
     row = Staff.get(Staff.code == "001")
     assert row.password_hash == "" and row.failed_count == 0 and row.active
     create_first_supervisor("001", None, "supervisor-pw", now=T0)

@@ -17,9 +17,11 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from db import models
+from db import db, models
 from db import permits as permit_ops
 from db import requests as ops
+from db.chain import remove_guards
+from db.clock import clock
 from db.models import Household, Person, Request, RequestEvent, Staff
 from db.people import add_household, add_person
 from db.setup import (
@@ -332,6 +334,7 @@ def hostile_rows(cli, make_id: IdMaker) -> tuple[str, str, str]:  # type: ignore
         cli("request", "open", "--id-number", head, "--service", "医疗保险参保",
             "--provided", "all", "--date", DAY, "--json").stdout
     )["request"]["ticket"]  # fmt: skip
+    remove_guards(db.obj)  # a direct edit of the history drops the append-only triggers first
     Household.update(building="5\x1b[2J\u202e3", room="\x1b[1m", grid="\u202e格").execute()
     Person.update(name="周\x1b[8m建国", hukou_address=HOSTILE).execute()
     models.Permit.update(community=HOME + "\u202e").execute()
@@ -614,8 +617,13 @@ def test_back_dating_window_is_a_supervisor_setting(cli, make_id: IdMaker) -> No
 
 def test_cli_backdating_reaches_the_database(cli, make_id: IdMaker) -> None:  # type: ignore[no-untyped-def]
     _, head = register(cli, make_id)
-    opened = json.loads(open_on(cli, head, "2026-11-20").stdout)["request"]
-    assert opened["opened_at"].startswith("2026-11-20")
+    with clock(dt.datetime(2026, 11, 27, 10, 5)):
+        opened = json.loads(open_on(cli, head, "2026-11-20").stdout)["request"]
+    # The business day is --date's; the recorded time is the clock's, and the entry is 补录.
+    assert opened["opened_on"] == "2026-11-20" and opened["backdated"] is True
+    assert dt.datetime.fromisoformat(opened["opened_at"]).replace(tzinfo=None) == dt.datetime(
+        2026, 11, 27, 10, 5
+    )
     early = cli("request", "complete", opened["ticket"], "--date", "2026-11-19", ok=False,
                 clock=TODAY)  # fmt: skip
     assert early.exit_code == 1 and "早于" in early.stderr and "受理日期2026-11-20" in early.stderr

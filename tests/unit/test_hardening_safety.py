@@ -266,7 +266,7 @@ def test_a_supervisor_undoes_a_mistaken_revocation_the_same_day(cli, make_id: Id
         "--yes", "--date", DAY, ok=False,
     )  # fmt: skip
     assert officer.exit_code == 1 and "主管" in one_line(officer.stderr)
-    cli.login("001", PASSWORD)
+    cli.login("001", PASSWORD, clock=dt.date(2026, 11, 30))  # a new day: signed in again
     next_day = cli(
         "permit", "unrevoke", "--id-number", head, "--reason", "误注销", "--yes",
         "--date", "2026-11-30", ok=False,
