@@ -12,6 +12,7 @@ import peewee
 from db.connection import data_dir
 from db.models import Household, PermitEvent, Person, Request, Staff
 from db.permits import show_permit
+from db.receipts import print_receipt_version
 from db.requests import get_request
 from db.setup import Desk, counter_label, ensure_ready, get_setting
 from db.views import address_of, is_overdue
@@ -60,7 +61,10 @@ def applicant_of(person: Person) -> Applicant:
 
 
 def receipt_data(ticket: str, desk: Desk) -> ReceiptData:
+    """The receipt as printed now: records the version this printing is (a new one, with its
+    own code, when the request's state changed since the last printing)."""
     request = get_request(ticket)
+    issue = print_receipt_version(request, desk)
     return ReceiptData(
         # The counter that accepted it, which need not be the one reprinting it.
         office=dataclasses.replace(
@@ -79,8 +83,9 @@ def receipt_data(ticket: str, desk: Desk) -> ReceiptData:
         time_limit=request.time_limit,
         received=list(request.documents_received),
         missing=list(request.documents_missing),
-        verify_code=request.verify_code,
+        verify_code=issue.code,
         handled_by=request.handled_by or "",
+        receipt_version=issue.version,
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import secrets
 import unicodedata
 import weakref
 from contextvars import ContextVar
@@ -13,7 +12,7 @@ from dataclasses import dataclass
 import peewee
 from pypinyin import Style, lazy_pinyin
 
-from db import migrations
+from db import migrations, receipt_keys
 from db.connection import db, shown_location
 from db.models import Household, Permit, Request, Sequence, Setting, Staff
 from forms import dates
@@ -92,6 +91,9 @@ def init_counter(
     name itself, so changing them on an initialised database needs `reconfigure`.
     """
     database = db.obj
+    # The hall's receipt key lives in a file on this machine, never in the database (m0005
+    # moves an old database's secret there before anything else).
+    key_ring, _ = receipt_keys.ensure()
     applied = migrations.upgrade(database)
     with db.atomic():
         stored_community = get_setting("community")
@@ -125,8 +127,6 @@ def init_counter(
         set_setting("office_code", code)
         if phone is not None:
             set_setting("phone", check_phone(phone))
-        if get_setting("secret") is None:
-            set_setting("secret", secrets.token_hex(32))
         if not Staff.select().exists():
             Staff.create(code=DEFAULT_OFFICER[0], name=DEFAULT_OFFICER[1], role="supervisor")
     return {
@@ -135,6 +135,7 @@ def init_counter(
         "office_code": code,
         "phone": get_setting("phone") or "",
         "schema": applied or ["(up to date)"],
+        "receipt_key_file": str(key_ring.path),
     }
 
 

@@ -50,6 +50,7 @@ class ReceiptData:
     missing: list[str]
     verify_code: str
     handled_by: str = ""
+    receipt_version: int = 0  # which printing the code covers (0: not recorded)
 
 
 @dataclass(frozen=True)
