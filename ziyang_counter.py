@@ -1528,13 +1528,28 @@ def print_daily_log(
 def verify_cmd(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="回执上的验证码 / code on the receipt")],
+    ticket: Annotated[
+        str | None, typer.Option("--ticket", help="回执上印的受理编号（核对）/ ticket printed")
+    ] = None,
+    promised_by: Annotated[
+        str | None,
+        typer.Option("--promised-by", help="回执上印的承诺办结日期（核对）/ promised date printed"),
+    ] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", help="回执上印的办理状态（核对）/ status printed")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """核验回执验证码（只读）/ check a receipt's verification code (reads only)."""
     from db.requests import verify
 
     session(ctx).open()
-    found = verify(code)
+    claimed = {
+        name: value
+        for name, value in (("ticket", ticket), ("promised_by", promised_by), ("status", status))
+        if value is not None
+    }
+    found = verify(code, claimed)
     if found is None:
         emit(
             as_json,
@@ -1542,14 +1557,137 @@ def verify_cmd(
             "未找到：本数据库没有签发过该验证码的回执 / no receipt with this code was issued here",
         )
         raise typer.Exit(1)
+    emit(as_json, found, verify_lines(found))
+    if not found["valid"]:
+        raise typer.Exit(1)
+
+
+def verify_lines(found: dict[str, Any]) -> list[str]:
+    """What verify says: the receipt version the code is, what it asserted, and the state now."""
+    printed, current = found["receipt"], found["current"]
+    names = {"ticket": "受理编号", "promised_by": "承诺办结日期", "status": "办理状态"}
+    lines = []
+    if found["mismatch"]:
+        wrong = "、".join(names[n] for n in found["mismatch"])
+        lines.append(
+            f"不符：回执上的{wrong}与该验证码签发时不一致，回执可能被改动 / "
+            f"MISMATCH: {', '.join(found['mismatch'])} differ from what this code covers"
+        )
+    else:
+        lines.append(
+            f"有效：受理编号 {found['ticket']}，{found['service']['code']} {found['service']['name']}"
+        )
+    lines.append(
+        f"申请人 {found['applicant']['name']} {found['applicant']['id_number']}，"
+        f"{found['community']} 受理于 {found['opened_at']}"
+    )
+    if printed["scheme"] == "legacy":
+        lines.append(
+            f"第{printed['version']}版回执（升级前签发，验证码只涵盖受理编号、身份证号、事项和受理时间）"
+        )
+    else:
+        promised = printed["promised_by"] or "材料补齐后起算"
+        lines.append(
+            f"第{printed['version']}版回执，{printed['printed_at']} 打印：状态 {printed['status_label']}，"
+            f"承诺办结 {promised}，已收材料 {'、'.join(printed['documents_received']) or '无'}"
+        )
+    if found["superseded"]:
+        lines.append(
+            f"已被第{found['latest_version']}版取代 / superseded by version {found['latest_version']}"
+        )
+    if found["superseded"] or found["changed_since_printing"]:
+        promised = current["promised_by"] or "—"
+        lines.append(
+            f"当前状态：{current['status_label']}，承诺办结 {promised}，"
+            f"已收材料 {'、'.join(current['documents_received']) or '无'}"
+        )
+    else:
+        lines.append(f"当前状态：{current['status_label']}（与回执一致）")
+    lines.append(
+        f"Valid: ticket {found['ticket']}, receipt version {printed['version']}"
+        if found["valid"]
+        else f"Refused: ticket {found['ticket']}"
+    )
+    return lines
+
+
+# ───────────────────────────── receipt keys, backup, restore ─────────────────────────────
+
+key_app = typer.Typer(help="回执签名密钥（本机文件）/ receipt keys", no_args_is_help=True)
+app.add_typer(key_app, name="receipt-key")
+
+
+@key_app.command("show")
+@guarded
+def receipt_key_show(as_json: JsonOpt = False) -> None:
+    """本机的回执密钥文件与其中的密钥（不显示密钥本身）/ the key file and its keys."""
+    from db import receipt_keys
+
+    ring = receipt_keys.load()
+    keys = [
+        {
+            "id": k.id,
+            "scheme": k.scheme,
+            "created": k.created,
+            "signs": k.id == ring.current,
+            "note": k.note,
+        }
+        for k in ring.keys.values()
+    ]
+    lines = [f"密钥文件 / key file: {ring.path}" + ("" if keys else "（不存在 / missing）")]
+    lines += [
+        f"  {k['id']}  {k['created']}  "
+        + ("签发中 / signing" if k["signs"] else "仅核验 / verify only")
+        + ("（升级前旧密钥 / legacy）" if k["scheme"] == "legacy" else "")
+        for k in keys
+    ]
+    emit(as_json, {"path": str(ring.path), "current": ring.current, "keys": keys}, lines)
+
+
+@key_app.command("rotate")
+@guarded
+def receipt_key_rotate(as_json: JsonOpt = False) -> None:
+    """换用新密钥签发；旧密钥保留用于核验旧回执 / sign with a new key, keep the old to verify."""
+    from db import receipt_keys
+
+    key, old = receipt_keys.rotate()
     emit(
         as_json,
-        found,
+        {
+            "current": key.id,
+            "previous": old.id if old else None,
+            "path": str(receipt_keys.key_file()),
+        },
         [
-            f"有效：受理编号 {found['ticket']}，{found['service']['code']} {found['service']['name']}",  # type: ignore[index]
-            f"申请人 {found['applicant']['name']} {found['applicant']['id_number']}，"  # type: ignore[index]
-            f"{found['community']} 受理于 {found['opened_at']}，当前状态：{found['status_label']}",
-            f"Valid: ticket {found['ticket']}",
+            f"已启用新密钥 {key.id}" + (f"，旧密钥 {old.id} 保留用于核验" if old else ""),
+            f"请把密钥文件 {receipt_keys.key_file()} 复制到本大厅其他窗口机并另行备份",
+            f"New signing key {key.id}; copy the key file to the hall's other counter PCs.",
+        ],
+    )
+
+
+@key_app.command("import")
+@guarded
+def receipt_key_import(
+    source: Annotated[str, typer.Argument(help="另一台窗口机的密钥文件 / another key file")],
+    use: Annotated[
+        bool, typer.Option("--use", help="并改用该文件的签发密钥 / also sign with its key")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """合并本大厅其他窗口机的密钥文件 / merge the hall's key file from another counter PC."""
+    from pathlib import Path
+
+    from db import receipt_keys
+
+    added = receipt_keys.import_from(Path(source), make_current=use)
+    ring = receipt_keys.load()
+    emit(
+        as_json,
+        {"added": added, "current": ring.current, "path": str(ring.path)},
+        [
+            f"已加入 {len(added)} 个密钥：{'、'.join(added) or '无（都已在本机）'}；签发密钥 {ring.current}",
+            f"Added {len(added)} key(s); signing with {ring.current}",
         ],
     )
 
