@@ -1692,6 +1692,83 @@ def receipt_key_import(
     )
 
 
+@app.command("backup")
+@guarded
+def backup_cmd(
+    ctx: typer.Context,
+    out: Annotated[
+        str | None,
+        typer.Option("--out", help="备份文件（默认：备份文件夹中按时间命名）/ backup file"),
+    ] = None,
+    keep: Annotated[
+        int | None,
+        typer.Option("--keep", help="只保留最新的 N 份自动命名的备份 / keep the newest N backups"),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """备份数据库（窗口照常办理时也可运行），写完即核对 / back up the database and check it."""
+    from pathlib import Path
+
+    from db.backup import backup
+
+    session(ctx).open(ready=False)
+    result = backup(Path(out) if out else None, keep)
+    total = sum(result.counts.values())
+    emit(
+        as_json,
+        {
+            "path": str(result.path),
+            "engine": result.engine,
+            "counts": result.counts,
+            "checks": result.checks,
+            "removed": [str(p) for p in result.removed],
+        },
+        [
+            f"已备份并核对（{'、'.join(result.checks)}）：{result.path}",
+            f"共 {len(result.counts)} 张表 {total} 条记录"
+            + (f"；已删除较早的备份 {len(result.removed)} 份" if result.removed else ""),
+            f"Backed up and checked: {result.path}",
+        ],
+    )
+
+
+@app.command("restore")
+@guarded
+def restore_cmd(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="备份文件 / backup file")],
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="覆盖已有数据的数据库（先自动备份）/ replace a database with data"
+        ),
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """从备份恢复数据库（先核对备份文件）/ restore the database from a checked backup."""
+    from pathlib import Path
+
+    from db import migrations
+    from db.backup import check_file, restore
+    from db.connection import db as bound
+    from db.connection import shown_location
+
+    check_file(Path(file).expanduser().absolute())  # before anything is opened or made
+    session(ctx).open(ready=False, create=True)
+    result = restore(Path(file), force=force)
+    pending = migrations.pending(bound.obj)
+    counts: dict[str, int] = result["counts"]  # type: ignore[assignment]
+    lines = [
+        f"已从 {result['path']} 恢复到 {shown_location()}，共 {sum(counts.values())} 条记录，已核对",
+        f"Restored {result['path']} into {shown_location()}; row counts checked",
+    ]
+    if result["previous_saved_to"]:
+        lines.insert(1, f"恢复前的数据已备份到 {result['previous_saved_to']}")
+    if pending:
+        lines.append("该备份来自较早版本，请运行 ziyang-counter init 升级 / run init to upgrade")
+    emit(as_json, {**result, "pending_upgrade": pending}, lines)
+
+
 def main() -> None:
     app()
 

@@ -5,15 +5,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse, urlunparse
 
 import peewee
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from db import db, migrations, receipt_keys
+from db import db, migrations, open_database, receipt_keys
 from db import requests as ops
+from db.backup import backup, restore
 from db.models import ReceiptIssue, Request, SchemaVersion, Setting
 from db.people import add_household, add_person
 from db.receipts import print_receipt_version
@@ -255,3 +265,288 @@ def test_m0005_moves_the_old_secret_out_and_old_codes_still_verify(
     old = ops.verify(old_code)
     assert old is not None and old["superseded"]
     assert not [v for v in all_text(database) if old_secret in v]
+
+
+# ── 7. backup and restore ──
+
+
+@pytest.fixture
+def second_url(database: peewee.Database, tmp_path: Any) -> Iterator[str]:
+    """An empty database of the same engine to restore into (PostgreSQL: a scratch one)."""
+    if isinstance(database, peewee.SqliteDatabase):
+        yield f"sqlite:///{tmp_path / 'restored.db'}"
+        return
+    import psycopg2
+
+    from tests.conftest import PG_ADMIN_URL
+
+    name = f"ziyang_restore_{uuid.uuid4().hex[:10]}"
+    admin = psycopg2.connect(PG_ADMIN_URL)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
+    try:
+        yield urlunparse(urlparse(PG_ADMIN_URL)._replace(path=f"/{name}"))
+    finally:
+        with admin.cursor() as cur:
+            cur.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                (name,),
+            )
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.close()
+
+
+KEY_TABLES = ("request", "request_event", "receipt_issue", "person", "household", "sequence")
+
+
+def rows_of(database: peewee.Database, table: str, where: str = "") -> list[tuple[Any, ...]]:
+    order = "name, year" if table == "sequence" else "id"
+    return list(database.execute_sql(f'SELECT * FROM "{table}" {where} ORDER BY {order}'))
+
+
+def counts_of(database: peewee.Database) -> dict[str, int]:
+    return {
+        t: database.execute_sql(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
+        for t in database.get_tables()
+    }
+
+
+def residents(make_id: IdMaker, count: int) -> list[str]:
+    ids = []
+    for n in range(count):
+        household = add_household(
+            origin_village="洞河镇麻园村", community=HOME, moved_in=D(2019, 5, 1), today=TODAY
+        )
+        ids.append(make_id(D(1970 + n % 30, 1 + n % 12, 3), "男"))
+        add_person(
+            household_number=household.number,
+            id_number=ids[-1],
+            name="张明",
+            relation="户主",
+            today=TODAY,
+        )
+    return ids
+
+
+def test_backup_and_restore_round_trip(
+    database: peewee.Database,
+    second_url: str,
+    make_id: IdMaker,
+    catalogue: Catalogue,
+    desk: Desk,
+    tmp_path: Any,
+) -> None:
+    for id_number in residents(make_id, 3):
+        request = open_permit_request(catalogue, desk, id_number, provided=["居民身份证"])
+        print_receipt_version(request, desk)
+    made = backup(tmp_path / "one.bak")
+    assert made.checks[:2] in (
+        ["integrity_check", "row counts"],
+        ["pg_restore --list", "row counts"],
+    )
+    assert made.counts == counts_of(database) and made.counts["request"] == 3
+
+    target = open_database(second_url, create=True)
+    result = restore(made.path)
+    assert result["counts"] == made.counts == counts_of(target)
+    for table in KEY_TABLES:
+        assert rows_of(target, table) == rows_of(database, table), table
+    # The restored database works: its receipts verify with the hall's key file.
+    issue = ReceiptIssue.select().first()
+    assert ops.verify(issue.code)["valid"]  # type: ignore[index]
+    target.close()
+    db.initialize(database)
+
+
+def test_a_backup_taken_while_another_counter_writes_is_one_moment(
+    database: peewee.Database,
+    second_url: str,
+    make_id: IdMaker,
+    catalogue: Catalogue,
+    desk: Desk,
+    tmp_path: Any,
+) -> None:
+    people = residents(make_id, 40)
+    written: list[str] = []
+    errors: list[BaseException] = []
+    backed_up = threading.Event()
+
+    def counter() -> None:  # another counter, on its own connection, opening request after request
+        try:
+            after = 0
+            for id_number in people:
+                written.append(open_permit_request(catalogue, desk, id_number).ticket)
+                if backed_up.is_set():
+                    after += 1
+                    if after == 3:
+                        break
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+        finally:
+            database.close()
+
+    writer = threading.Thread(target=counter)
+    writer.start()
+    while len(written) < 5 and writer.is_alive():
+        time.sleep(0.01)
+    made = backup(tmp_path / "busy.bak")
+    backed_up.set()
+    writer.join(60)
+    assert not errors and not writer.is_alive()
+    source_counts = counts_of(database)
+    assert made.counts["request"] >= 5 and made.counts["request"] < source_counts["request"]
+
+    target = open_database(second_url, create=True)
+    restore(made.path)
+    assert counts_of(target) == made.counts  # the backup's moment, table by table
+    ids = [row[0] for row in target.execute_sql("SELECT id FROM request ORDER BY id")]
+    assert len(ids) == made.counts["request"]
+    inside = f"IN ({', '.join(str(i) for i in ids)})"
+    # Every restored request is whole (its events and receipt), and equals the source's row.
+    assert rows_of(target, "request") == rows_of(database, "request", f"WHERE id {inside}")
+    for table in ("request_event", "receipt_issue"):
+        assert rows_of(target, table) == rows_of(database, table, f"WHERE request_id {inside}")
+    for table in ("person", "household"):
+        assert rows_of(target, table) == rows_of(database, table)
+    target.close()
+    db.initialize(database)
+
+
+def test_restore_checks_the_file_and_refuses_a_database_with_data(
+    database: peewee.Database, resident: str, cli: Any, tmp_path: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("ZIYANG_BACKUP_DIR", str(tmp_path / "backups"))
+    made = js(cli("backup", "--out", str(tmp_path / "ok.bak"), "--json"))
+    damaged = tmp_path / "damaged.bak"
+    damaged.write_bytes(Path(made["path"]).read_bytes()[:2000])
+    junk = tmp_path / "junk.bak"
+    junk.write_bytes(b"not a backup at all")
+    db.initialize(database)
+    before = counts_of(database)
+    for bad in (damaged, junk, tmp_path / "missing.bak"):
+        refused = cli("restore", str(bad), "--force", ok=False)
+        assert refused.exit_code == 1 and refused.stderr.count("\n") == 1, refused.stderr
+        assert "Traceback" not in refused.output
+    db.initialize(database)
+    assert counts_of(database) == before
+    refused = cli("restore", made["path"], ok=False)
+    assert "--force" in refused.stderr and "已有数据" in refused.stderr
+    # With --force: the current database is kept first, then replaced by the backup.
+    db.initialize(database)
+    add_household(
+        origin_village="洞河镇麻园村", community=HOME, moved_in=D(2020, 1, 1), today=TODAY
+    )
+    restored = js(cli("restore", made["path"], "--force", "--json"))
+    assert restored["previous_saved_to"] and Path(restored["previous_saved_to"]).is_file()
+    db.initialize(database)
+    database.close()
+    database.connect()
+    assert counts_of(database) == before
+
+
+def test_backup_keep_rotates_only_its_own_files(cli: Any, tmp_path: Any, monkeypatch: Any) -> None:
+    folder = tmp_path / "backups"
+    monkeypatch.setenv("ZIYANG_BACKUP_DIR", str(folder))
+    folder.mkdir()
+    mine = folder / "before-the-move.bak"
+    mine.write_bytes(b"a person's own file")
+    made = [js(cli("backup", "--json"))["path"] for _ in range(3)]
+    last = js(cli("backup", "--keep", "2", "--json"))
+    assert sorted(last["removed"]) == sorted(made[:2])
+    left = sorted(p.name for p in folder.iterdir())
+    assert left == sorted([Path(made[2]).name, Path(last["path"]).name, mine.name])
+    assert cli("backup", "--keep", "0", ok=False).exit_code == 1
+    exists = cli("backup", "--out", str(mine), ok=False)
+    assert exists.exit_code == 1 and mine.read_bytes() == b"a person's own file"
+
+
+def test_backup_says_when_pg_dump_is_missing(
+    database: peewee.Database, cli: Any, tmp_path: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("ZIYANG_PG_BIN", str(tmp_path))  # an empty folder: no client tools
+    result = cli("backup", "--out", str(tmp_path / "x.bak"), ok=False)
+    if isinstance(database, peewee.SqliteDatabase):
+        assert result.exit_code == 0  # SQLite needs no outside tool
+    else:
+        assert result.exit_code == 1 and "pg_dump" in result.stderr and "PATH" in result.stderr
+        assert not (tmp_path / "x.bak").exists()
+
+
+# ── 8. several processes on one database ──
+
+HOLDER = r"""
+import sys, time
+url, seconds = sys.argv[1], float(sys.argv[2])
+if url.startswith("sqlite"):
+    import sqlite3
+    conn = sqlite3.connect(url.split("sqlite:///", 1)[1], isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
+else:
+    import psycopg2
+    conn = psycopg2.connect(url)
+    conn.cursor().execute("LOCK TABLE setting IN EXCLUSIVE MODE")
+print("locked", flush=True)
+time.sleep(seconds)
+conn.commit() if not url.startswith("sqlite") else conn.execute("COMMIT")
+print("released", flush=True)
+"""
+
+CONTENDER = r"""
+import sys
+from db import open_database
+from db.connection import db
+from db.models import Sequence
+from db.setup import set_setting
+from forms.errors import CounterError
+open_database(sys.argv[1])
+try:
+    with db.atomic():
+        Sequence.create(name="half-write-probe", year=2026, value=1)  # a first write...
+        set_setting("busy-probe", "saved")  # ...and one that waits for the other process
+except CounterError as exc:
+    print(exc.zh, "/", exc.en, file=sys.stderr)
+    sys.exit(1)
+print("saved")
+"""
+
+
+def run_pair(
+    url: str, hold: float, budget: float, tmp_path: Any
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ZIYANG_SQLITE_BUSY_MS": "200", "ZIYANG_WRITE_BUDGET": str(budget)}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, url, str(hold)], stdout=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        started = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, "-c", CONTENDER, url],
+            capture_output=True, text=True, env=env, timeout=60,
+        )  # fmt: skip
+        done.elapsed = time.monotonic() - started  # type: ignore[attr-defined]
+    finally:
+        holder.wait(30)
+    return done
+
+
+def test_a_write_waits_for_another_process_then_says_nothing_was_saved(
+    database: peewee.Database, db_url: str, tmp_path: Any
+) -> None:
+    failed = run_pair(db_url, hold=4.0, budget=1.5, tmp_path=tmp_path)
+    assert failed.returncode == 1, failed.stderr
+    lines = failed.stderr.strip().splitlines()
+    assert len(lines) == 1 and "请稍后重试" in lines[0] and "nothing was saved" in lines[0].lower()
+    assert "未保存任何内容" in lines[0] and "Traceback" not in failed.stderr
+    assert 1.0 <= failed.elapsed < 4.0  # type: ignore[attr-defined]
+    # Nothing of the transaction is there: neither the write that waited nor the one before it.
+    assert Setting.get_or_none(Setting.key == "busy-probe") is None
+    assert not [r for r in rows_of(database, "sequence") if r[0] == "half-write-probe"]
+
+    waited = run_pair(db_url, hold=0.8, budget=8.0, tmp_path=tmp_path)
+    assert waited.returncode == 0 and waited.stdout.strip() == "saved", waited.stderr
+    database.close()
+    database.connect()
+    assert Setting.get(Setting.key == "busy-probe").value == "saved"
