@@ -461,6 +461,7 @@ def init_cmd(
             f"已就绪：{result['community']} {result['counter']}号窗口（受理编号前缀 {result['office_code']}）",
             f"Ready: {result['community']}, counter {result['counter']}",
             f"数据库 / database: {shown_location()}",  # where a relative sqlite:/// path landed
+            *receipt_key_notes(result),
         ],
     )
 
@@ -1612,6 +1613,23 @@ def verify_lines(found: dict[str, Any]) -> list[str]:
 
 
 # ───────────────────────────── receipt keys, backup, restore ─────────────────────────────
+
+
+def receipt_key_notes(result: dict[str, Any]) -> list[str]:
+    """What init says about this machine's receipt key file (made now, or missing keys)."""
+    notes = []
+    if result.get("receipt_key_created"):
+        notes.append(
+            f"已新建回执密钥文件 {result['receipt_key_file']}：请另行备份，并复制到本大厅其他窗口机"
+            " / new receipt key file: back it up and copy it to the hall's other counter PCs"
+        )
+    if result.get("receipt_keys_missing"):
+        notes.append(
+            f"本机缺少签发过回执的密钥 {'、'.join(result['receipt_keys_missing'])}：这些回执在本机无法"
+            "核验，请用 receipt-key import 导入本大厅的密钥文件 / keys missing here: import them"
+        )
+    return notes
+
 
 key_app = typer.Typer(help="回执签名密钥（本机文件）/ receipt keys", no_args_is_help=True)
 app.add_typer(key_app, name="receipt-key")

@@ -75,7 +75,8 @@ def audit_chain_check(engine: str, location: str) -> list[str]:
     """AUDIT-CHAIN CALL POINT (issue 8, item 4): after the merge, run `audit verify` (H8) on
     the backup here — `engine` is "sqlite" (location: the copy's path, open it read-only) or
     "postgresql" (location: the dump file) — and raise CounterError naming the first broken
-    row. Returns the names of the checks done, for the backup's report."""
+    row. Returns the names of the checks done, for the backup's report. Called on every new
+    backup before it gets its name, and by `restore` on the file before anything is replaced."""
     return []
 
 
@@ -365,6 +366,7 @@ def check_file(path: Path) -> tuple[str, dict[str, int]]:
     """What `restore` checks before touching anything: the engine and the file's row counts."""
     engine = file_engine(path)
     counts = check_sqlite_file(path) if engine == "sqlite" else dump_counts(path)
+    audit_chain_check(engine, str(path))
     return engine, counts
 
 

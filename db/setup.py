@@ -14,7 +14,7 @@ from pypinyin import Style, lazy_pinyin
 
 from db import migrations, receipt_keys
 from db.connection import db, shown_location
-from db.models import Household, Permit, Request, Sequence, Setting, Staff
+from db.models import Household, Permit, ReceiptIssue, Request, Sequence, Setting, Staff
 from forms import dates
 from forms.errors import CounterError
 from forms.people import check_phone, check_place
@@ -93,8 +93,11 @@ def init_counter(
     database = db.obj
     # The hall's receipt key lives in a file on this machine, never in the database (m0005
     # moves an old database's secret there before anything else).
-    key_ring, _ = receipt_keys.ensure()
+    key_ring, key_created = receipt_keys.ensure()
     applied = migrations.upgrade(database)
+    # Receipts signed with keys this machine lacks: the hall's counters should share one file.
+    signed_with = ReceiptIssue.select(ReceiptIssue.key_id).distinct().scalars()
+    missing_keys = sorted({str(k) for k in signed_with} - set(receipt_keys.load().keys))
     with db.atomic():
         stored_community = get_setting("community")
         new_community = check_place(community, "社区名称", "community") if community else None
@@ -136,6 +139,8 @@ def init_counter(
         "phone": get_setting("phone") or "",
         "schema": applied or ["(up to date)"],
         "receipt_key_file": str(key_ring.path),
+        "receipt_key_created": key_created,
+        "receipt_keys_missing": missing_keys,
     }
 
 

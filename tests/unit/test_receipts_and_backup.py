@@ -550,3 +550,25 @@ def test_a_write_waits_for_another_process_then_says_nothing_was_saved(
     database.close()
     database.connect()
     assert Setting.get(Setting.key == "busy-probe").value == "saved"
+
+
+def test_a_second_counter_pc_without_the_hall_key_is_told_and_can_import_it(
+    resident: str,
+    catalogue: Catalogue,
+    desk: Desk,
+    cli: Any,
+    tmp_path: Any,
+    monkeypatch: Any,
+) -> None:
+    request = open_permit_request(catalogue, desk, resident, provided=["all"])
+    code = print_receipt_version(request, desk).code
+    hall_file = receipt_keys.key_file()
+    monkeypatch.setenv("ZIYANG_RECEIPT_KEYS", str(tmp_path / "pc2" / "receipt-keys.json"))
+    first = cli("init")
+    assert "已新建回执密钥文件" in first.stdout and "本机缺少签发过回执的密钥" in first.stdout
+    unknown = cli("verify", code, ok=False)
+    assert unknown.exit_code == 1 and "receipt-key import" in unknown.stderr
+    cli("receipt-key", "import", str(hall_file))
+    assert js(cli("verify", code, "--json"))["valid"]
+    again = cli("init")
+    assert "已新建" not in again.stdout and "缺少" not in again.stdout
