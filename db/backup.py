@@ -453,12 +453,15 @@ def _restore_sqlite(path: Path) -> None:
 
 
 def _restore_postgres(path: Path) -> None:
+    """pg_restore --clean in one transaction: all or nothing. Privileges (GRANT/REVOKE, e.g. the
+    application role's) are restored with the tables, so those roles must exist on the server;
+    --no-owner makes the restoring account (the owner, see the README) own what it creates."""
     database = db.obj
     args, env = _pg_args(database)
     database.close()
     _run(
         [pg_tool("pg_restore"), *args, "--clean", "--if-exists", "--single-transaction",
-         "--no-owner", "--no-privileges", f"--dbname={database.database}", str(path)],
+         "--no-owner", f"--dbname={database.database}", str(path)],
         env, "恢复（pg_restore）",
     )  # fmt: skip
     database.connect(reuse_if_open=True)
