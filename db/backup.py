@@ -208,10 +208,12 @@ def _pg_args(database: peewee.Database) -> tuple[list[str], dict[str, str]]:
 
 
 def _run(cmd: list[str], env: dict[str, str], what: str) -> subprocess.CompletedProcess[bytes]:
+    """Run a pg tool; `what` is "中文 / English". Its first error line is said, nothing else."""
     done = subprocess.run(cmd, env=env, capture_output=True, check=False)
     if done.returncode != 0:
         first = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["?"])[0]
-        raise CounterError(f"{what}失败：{first}", f"{what} failed: {first}")
+        zh, _, en = what.partition(" / ")
+        raise CounterError(f"{zh}失败：{first}", f"{en or zh} failed: {first}")
     return done
 
 
@@ -223,7 +225,9 @@ def dump_counts(path: Path, env: dict[str, str] | None = None) -> dict[str, int]
         if handle.read(5) != PG_MAGIC:
             raise _not_a_backup(path)
     listing = _run(
-        [pg_tool("pg_restore"), "--list", str(path)], env, "备份文件检查（pg_restore --list）"
+        [pg_tool("pg_restore"), "--list", str(path)],
+        env,
+        "备份文件检查（pg_restore --list）/ checking the dump (pg_restore --list)",
     )
     tables = re.findall(rb"TABLE DATA public (\S+) ", listing.stdout)
     counts = {name.decode(): 0 for name in tables}
@@ -289,7 +293,7 @@ def _backup_postgres(database: peewee.Database, target: Path) -> BackupResult:
             _run(
                 [pg_dump, *args, "--format=custom", f"--snapshot={snapshot}",
                  f"--file={temporary}", f"--dbname={database.database}"],
-                env, "备份（pg_dump）",
+                env, "备份（pg_dump）/ backup (pg_dump)",
             )  # fmt: skip
         copied = dump_counts(temporary, env)
         if {k: copied.get(k, 0) for k in counts} != counts:
@@ -462,6 +466,6 @@ def _restore_postgres(path: Path) -> None:
     _run(
         [pg_tool("pg_restore"), *args, "--clean", "--if-exists", "--single-transaction",
          "--no-owner", f"--dbname={database.database}", str(path)],
-        env, "恢复（pg_restore）",
+        env, "恢复（pg_restore）/ restore (pg_restore)",
     )  # fmt: skip
     database.connect(reuse_if_open=True)
