@@ -483,7 +483,7 @@ def test_backup_says_when_pg_dump_is_missing(
 # ── 8. several processes on one database ──
 
 HOLDER = r"""
-import sys, time
+import select, sys, time
 url, seconds = sys.argv[1], float(sys.argv[2])
 if url.startswith("sqlite"):
     import sqlite3
@@ -494,7 +494,7 @@ else:
     conn = psycopg2.connect(url)
     conn.cursor().execute("LOCK TABLE setting IN EXCLUSIVE MODE")
 print("locked", flush=True)
-time.sleep(seconds)
+select.select([sys.stdin], [], [], seconds)  # until told, or for `seconds`
 conn.commit() if not url.startswith("sqlite") else conn.execute("COMMIT")
 print("released", flush=True)
 """
@@ -507,6 +507,7 @@ from db.models import Sequence
 from db.setup import set_setting
 from forms.errors import CounterError
 open_database(sys.argv[1])
+print("writing", flush=True)
 try:
     with db.atomic():
         Sequence.create(name="half-write-probe", year=2026, value=1)  # a first write...
@@ -518,42 +519,54 @@ print("saved")
 """
 
 
-def run_pair(
-    url: str, hold: float, budget: float, tmp_path: Any
-) -> subprocess.CompletedProcess[str]:
+def run_pair(url: str, budget: float, release_after: float | None) -> tuple[int, str, str, float]:
+    """One process holds the write lock; the other writes with the given budget (short busy
+    waits, from the environment). The lock is released `release_after` seconds after the
+    writer starts writing, or only once it has given up. Returns (exit code, stdout, stderr,
+    seconds the write took)."""
     env = {**os.environ, "ZIYANG_SQLITE_BUSY_MS": "200", "ZIYANG_WRITE_BUDGET": str(budget)}
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, url, str(hold)], stdout=subprocess.PIPE, text=True, env=env
-    )
+        [sys.executable, "-c", HOLDER, url, "120"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-        started = time.monotonic()
-        done = subprocess.run(
+        writer = subprocess.Popen(
             [sys.executable, "-c", CONTENDER, url],
-            capture_output=True, text=True, env=env, timeout=60,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
         )  # fmt: skip
-        done.elapsed = time.monotonic() - started  # type: ignore[attr-defined]
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "writing"
+        started = time.monotonic()
+        if release_after is not None:
+            time.sleep(release_after)
+            assert holder.stdin is not None
+            holder.stdin.write("release\n")
+            holder.stdin.flush()
+        out, err = writer.communicate(timeout=120)
+        took = time.monotonic() - started
     finally:
-        holder.wait(30)
-    return done
+        holder.communicate("release\n", timeout=60)
+    return writer.returncode, out, err, took
 
 
 def test_a_write_waits_for_another_process_then_says_nothing_was_saved(
-    database: peewee.Database, db_url: str, tmp_path: Any
+    database: peewee.Database, db_url: str
 ) -> None:
-    failed = run_pair(db_url, hold=4.0, budget=1.5, tmp_path=tmp_path)
-    assert failed.returncode == 1, failed.stderr
-    lines = failed.stderr.strip().splitlines()
+    code, _, err, took = run_pair(db_url, budget=1.5, release_after=None)
+    assert code == 1, err
+    lines = err.strip().splitlines()
     assert len(lines) == 1 and "请稍后重试" in lines[0] and "nothing was saved" in lines[0].lower()
-    assert "未保存任何内容" in lines[0] and "Traceback" not in failed.stderr
-    assert 1.0 <= failed.elapsed < 4.0  # type: ignore[attr-defined]
+    assert "未保存任何内容" in lines[0] and "Traceback" not in err
+    assert 1.2 <= took < 30.0  # waited about its budget, then gave up
     # Nothing of the transaction is there: neither the write that waited nor the one before it.
     assert Setting.get_or_none(Setting.key == "busy-probe") is None
     assert not [r for r in rows_of(database, "sequence") if r[0] == "half-write-probe"]
 
-    waited = run_pair(db_url, hold=0.8, budget=8.0, tmp_path=tmp_path)
-    assert waited.returncode == 0 and waited.stdout.strip() == "saved", waited.stderr
+    # Held longer than one busy wait (0.2 s) but within the budget: retried, then saved.
+    code, out, err, took = run_pair(db_url, budget=20.0, release_after=1.0)
+    assert code == 0 and out.strip().splitlines()[-1] == "saved", err
+    assert took >= 1.0
     database.close()
     database.connect()
     assert Setting.get(Setting.key == "busy-probe").value == "saved"
