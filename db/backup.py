@@ -316,14 +316,17 @@ def _backup_postgres(database: peewee.Database, target: Path) -> BackupResult:
 
 
 def backup(out: Path | None = None, keep: int | None = None) -> BackupResult:
-    """Back up the bound database to `out` (or a new dated file in the backup folder), check
-    it, then keep only the newest `keep` dated backups in that folder."""
+    """Back up the bound database to `out` (a file, or a folder to put a dated file in; by
+    default the backup folder), check it, then keep only the newest `keep` dated backups in
+    that folder."""
     if keep is not None and keep < 1:
         raise CounterError("--keep 至少为 1", "--keep must be at least 1")
     database = db.obj
     postgres = is_postgres()
     suffix = PG_SUFFIX if postgres else SQLITE_SUFFIX
-    if out is not None:
+    if out is not None and Path(out).expanduser().is_dir():  # --out D:\ (a USB stick): dated
+        target = _stamped(Path(out).expanduser().absolute(), suffix)
+    elif out is not None:
         target = Path(out).expanduser().absolute()
         _refuse_existing(target)
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -466,6 +466,10 @@ def test_backup_keep_rotates_only_its_own_files(cli: Any, tmp_path: Any, monkeyp
     assert cli("backup", "--keep", "0", ok=False).exit_code == 1
     exists = cli("backup", "--out", str(mine), ok=False)
     assert exists.exit_code == 1 and mine.read_bytes() == b"a person's own file"
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    to_folder = js(cli("backup", "--out", str(usb), "--keep", "1", "--json"))
+    assert Path(to_folder["path"]).parent == usb and to_folder["removed"] == []
 
 
 def test_backup_says_when_pg_dump_is_missing(
