@@ -511,6 +511,7 @@ def init_cmd(
         f"已就绪：{result['community']} {result['counter']}号窗口（受理编号前缀 {result['office_code']}）",
         f"Ready: {result['community']}, counter {result['counter']}",
         f"数据库 / database: {shown_location()}",  # where a relative sqlite:/// path landed
+        *receipt_key_notes(result),
     ]
     if supervisor is not None:
         password = read_password(password_stdin, "负责人密码 / password", confirm=True)
@@ -1936,13 +1937,28 @@ def print_daily_log(
 def verify_cmd(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="回执上的验证码 / code on the receipt")],
+    ticket: Annotated[
+        str | None, typer.Option("--ticket", help="回执上印的受理编号（核对）/ ticket printed")
+    ] = None,
+    promised_by: Annotated[
+        str | None,
+        typer.Option("--promised-by", help="回执上印的承诺办结日期（核对）/ promised date printed"),
+    ] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", help="回执上印的办理状态（核对）/ status printed")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """核验回执验证码（只读）/ check a receipt's verification code (reads only)."""
     from db.requests import verify
 
     session(ctx).open()
-    found = verify(code)
+    claimed = {
+        name: value
+        for name, value in (("ticket", ticket), ("promised_by", promised_by), ("status", status))
+        if value is not None
+    }
+    found = verify(code, claimed)
     if found is None:  # a failure like any other: stderr, and JSON on stdout when asked
         zh, en = (
             "未找到：本数据库没有签发过该验证码的回执",
@@ -1953,16 +1969,241 @@ def verify_cmd(
             typer.echo(json.dumps(error, ensure_ascii=False))
         typer.echo(f"错误：{zh} / Error: {en}", err=True)
         raise typer.Exit(1)
+    emit(as_json, found, verify_lines(found))
+    if not found["valid"]:
+        raise typer.Exit(1)
+
+
+def verify_lines(found: dict[str, Any]) -> list[str]:
+    """What verify says: the receipt version the code is, what it asserted, and the state now."""
+    printed, current = found["receipt"], found["current"]
+    names = {"ticket": "受理编号", "promised_by": "承诺办结日期", "status": "办理状态"}
+    lines = []
+    if found["mismatch"]:
+        wrong = "、".join(names[n] for n in found["mismatch"])
+        lines.append(
+            f"不符：回执上的{wrong}与该验证码签发时不一致，回执可能被改动 / "
+            f"MISMATCH: {', '.join(found['mismatch'])} differ from what this code covers"
+        )
+    else:
+        lines.append(
+            f"有效：受理编号 {found['ticket']}，{found['service']['code']} {found['service']['name']}"
+        )
+    lines.append(
+        f"申请人 {found['applicant']['name']} {found['applicant']['id_number']}，"
+        f"{found['community']} 受理于 {local_time(str(found['opened_at']))}"
+    )
+    if printed["scheme"] == "legacy":
+        lines.append(
+            f"第{printed['version']}版回执（升级前签发，验证码只涵盖受理编号、身份证号、事项和受理时间）"
+        )
+    else:
+        promised = printed["promised_by"] or "材料补齐后起算"
+        lines.append(
+            f"第{printed['version']}版回执，{local_time(str(printed['printed_at']))} 打印：状态 {printed['status_label']}，"
+            f"承诺办结 {promised}，已收材料 {'、'.join(printed['documents_received']) or '无'}"
+        )
+    if found["superseded"]:
+        lines.append(
+            f"已被第{found['latest_version']}版取代 / superseded by version {found['latest_version']}"
+        )
+    if found["superseded"] or found["changed_since_printing"]:
+        promised = current["promised_by"] or "—"
+        lines.append(
+            f"当前状态：{current['status_label']}，承诺办结 {promised}，"
+            f"已收材料 {'、'.join(current['documents_received']) or '无'}"
+        )
+    else:
+        lines.append(f"当前状态：{current['status_label']}（与回执一致）")
+    lines.append(
+        f"Valid: ticket {found['ticket']}, receipt version {printed['version']}"
+        if found["valid"]
+        else f"Refused: ticket {found['ticket']}"
+    )
+    return lines
+
+
+# ───────────────────────────── receipt keys, backup, restore ─────────────────────────────
+
+
+def receipt_key_notes(result: dict[str, Any]) -> list[str]:
+    """What init says about this machine's receipt key file (made now, or missing keys)."""
+    notes = []
+    if result.get("receipt_key_created"):
+        notes.append(
+            f"已新建回执密钥文件 {result['receipt_key_file']}：请另行备份，并复制到本大厅其他窗口机"
+            " / new receipt key file: back it up and copy it to the hall's other counter PCs"
+        )
+    if result.get("receipt_keys_missing"):
+        notes.append(
+            f"本机缺少签发过回执的密钥 {'、'.join(result['receipt_keys_missing'])}：这些回执在本机无法"
+            "核验，请用 receipt-key import 导入本大厅的密钥文件 / keys missing here: import them"
+        )
+    return notes
+
+
+key_app = typer.Typer(help="回执签名密钥（本机文件）/ receipt keys", no_args_is_help=True)
+app.add_typer(key_app, name="receipt-key")
+
+
+@key_app.command("show")
+@guarded
+def receipt_key_show(as_json: JsonOpt = False) -> None:
+    """本机的回执密钥文件与其中的密钥（不显示密钥本身）/ the key file and its keys."""
+    from db import receipt_keys
+
+    ring = receipt_keys.load()
+    keys = [
+        {
+            "id": k.id,
+            "scheme": k.scheme,
+            "created": k.created,
+            "signs": k.id == ring.current,
+            "note": k.note,
+        }
+        for k in ring.keys.values()
+    ]
+    lines = [f"密钥文件 / key file: {ring.path}" + ("" if keys else "（不存在 / missing）")]
+    lines += [
+        f"  {k['id']}  {k['created']}  "
+        + ("签发中 / signing" if k["signs"] else "仅核验 / verify only")
+        + ("（升级前旧密钥 / legacy）" if k["scheme"] == "legacy" else "")
+        for k in keys
+    ]
+    emit(as_json, {"path": str(ring.path), "current": ring.current, "keys": keys}, lines)
+
+
+@key_app.command("rotate")
+@guarded
+def receipt_key_rotate(as_json: JsonOpt = False) -> None:
+    """换用新密钥签发；旧密钥保留用于核验旧回执 / sign with a new key, keep the old to verify."""
+    from db import receipt_keys
+
+    key, old = receipt_keys.rotate()
     emit(
         as_json,
-        found,
+        {
+            "current": key.id,
+            "previous": old.id if old else None,
+            "path": str(receipt_keys.key_file()),
+        },
         [
-            f"有效：受理编号 {found['ticket']}，{found['service']['code']} {found['service']['name']}",  # type: ignore[index]
-            f"申请人 {found['applicant']['name']} {found['applicant']['id_number']}，"  # type: ignore[index]
-            f"{found['community']} 受理于 {local_time(str(found['opened_at']))}，当前状态：{found['status_label']}",
-            f"Valid: ticket {found['ticket']}",
+            f"已启用新密钥 {key.id}" + (f"，旧密钥 {old.id} 保留用于核验" if old else ""),
+            f"请把密钥文件 {receipt_keys.key_file()} 复制到本大厅其他窗口机并另行备份",
+            f"New signing key {key.id}; copy the key file to the hall's other counter PCs.",
         ],
     )
+
+
+@key_app.command("import")
+@guarded
+def receipt_key_import(
+    source: Annotated[str, typer.Argument(help="另一台窗口机的密钥文件 / another key file")],
+    use: Annotated[
+        bool, typer.Option("--use", help="并改用该文件的签发密钥 / also sign with its key")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """合并本大厅其他窗口机的密钥文件 / merge the hall's key file from another counter PC."""
+    from pathlib import Path
+
+    from db import receipt_keys
+
+    added = receipt_keys.import_from(Path(source), make_current=use)
+    ring = receipt_keys.load()
+    emit(
+        as_json,
+        {"added": added, "current": ring.current, "path": str(ring.path)},
+        [
+            f"已加入 {len(added)} 个密钥：{'、'.join(added) or '无（都已在本机）'}；签发密钥 {ring.current}",
+            f"Added {len(added)} key(s); signing with {ring.current}",
+        ],
+    )
+
+
+@app.command("backup")
+@guarded
+def backup_cmd(
+    ctx: typer.Context,
+    out: Annotated[
+        str | None,
+        typer.Option("--out", help="备份文件（默认：备份文件夹中按时间命名）/ backup file"),
+    ] = None,
+    keep: Annotated[
+        int | None,
+        typer.Option("--keep", help="只保留最新的 N 份自动命名的备份 / keep the newest N backups"),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """备份数据库（窗口照常办理时也可运行），写完即核对 / back up the database and check it."""
+    from pathlib import Path
+
+    from db.backup import backup
+
+    session(ctx).open(ready=False)
+    result = backup(Path(out) if out else None, keep)
+    total = sum(result.counts.values())
+    if result.chain_problem:  # the file is kept (it is evidence), and the run fails loudly
+        fail(
+            as_json,
+            f"备份已保存到 {result.path}，但{result.chain_problem}；请用 audit verify 查明",
+            f"backup saved to {result.path}, but its history chain is broken; run audit verify",
+        )
+    emit(
+        as_json,
+        {
+            "path": str(result.path),
+            "engine": result.engine,
+            "counts": result.counts,
+            "checks": result.checks,
+            "removed": [str(p) for p in result.removed],
+        },
+        [
+            f"已备份并核对（{'、'.join(result.checks)}）：{result.path}",
+            f"共 {len(result.counts)} 张表 {total} 条记录"
+            + (f"；已删除较早的备份 {len(result.removed)} 份" if result.removed else ""),
+            f"Backed up and checked: {result.path}",
+        ],
+    )
+
+
+@app.command("restore")
+@guarded
+def restore_cmd(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="备份文件 / backup file")],
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="覆盖已有数据的数据库（先自动备份）/ replace a database with data"
+        ),
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """从备份恢复数据库（先核对备份文件）/ restore the database from a checked backup."""
+    from pathlib import Path
+
+    from db import migrations
+    from db.backup import check_file, restore, target_rows
+    from db.connection import db as bound
+    from db.connection import shown_location
+
+    check_file(Path(file).expanduser().absolute())  # before anything is opened or made
+    s = session(ctx)
+    s.open(ready=False, create=True)
+    # Replacing data is a supervisor's: signed in (an empty database on a new PC needs none).
+    result = restore(Path(file), force=force, desk=s.desk() if force and target_rows() else None)
+    pending = migrations.pending(bound.obj)
+    counts: dict[str, int] = result["counts"]  # type: ignore[assignment]
+    lines = [
+        f"已从 {result['path']} 恢复到 {shown_location()}，共 {sum(counts.values())} 条记录，已核对",
+        f"Restored {result['path']} into {shown_location()}; row counts checked",
+    ]
+    if result["previous_saved_to"]:
+        lines.insert(1, f"恢复前的数据已备份到 {result['previous_saved_to']}")
+    if pending:
+        lines.append("该备份来自较早版本，请运行 ziyang-counter init 升级 / run init to upgrade")
+    emit(as_json, {**result, "pending_upgrade": pending}, lines)
 
 
 def main() -> None:

@@ -7,25 +7,123 @@ proxy, so every layer above works the same on either engine.
 from __future__ import annotations
 
 import os
+import random
 import re
+import time
 import weakref
 from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
 import peewee
 import platformdirs
-from playhouse.db_url import connect
+from playhouse.db_url import connect, register_database
 
 from forms.errors import CounterError
 
 db = peewee.DatabaseProxy()
 
+DEFAULT_BUSY_MS = 3_000  # one wait; the write budget below retries within ~12 s in all
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
-    "busy_timeout": 10_000,
+    "busy_timeout": DEFAULT_BUSY_MS,
     "synchronous": "normal",
 }
+
+# Waiting for another counter's write: each BEGIN IMMEDIATE waits up to busy_timeout, and is
+# retried with backoff until the write budget is spent; PostgreSQL waits up to the budget for a
+# lock (lock_timeout). What still fails is one line saying nothing was saved. Both are machine
+# settings (environment), so a test or a slow network share can change them.
+BUSY_ENV = "ZIYANG_SQLITE_BUSY_MS"
+BUDGET_ENV = "ZIYANG_WRITE_BUDGET"
+DEFAULT_BUDGET_S = 12.0
+
+
+def busy_timeout_ms() -> int:
+    raw = os.environ.get(BUSY_ENV, "").strip()
+    return int(raw) if raw.isdigit() else DEFAULT_BUSY_MS
+
+
+def write_budget_s() -> float:
+    try:
+        value = float(os.environ.get(BUDGET_ENV, "") or DEFAULT_BUDGET_S)
+    except ValueError:
+        value = DEFAULT_BUDGET_S
+    return max(0.1, min(value, 300.0))
+
+
+def busy_error(waited: float) -> CounterError:
+    return CounterError(
+        f"数据库正忙（其他窗口正在写入），等待约{waited:.0f}秒仍未轮到；"
+        "本次操作未保存任何内容，请稍后重试",
+        f"the database is busy (another counter is writing); waited about {waited:.0f} s. "
+        "Nothing was saved: please try again",
+    )
+
+
+def _is_locked(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "database is locked" in text or "database table is locked" in text
+
+
+class CounterSqliteDatabase(peewee.SqliteDatabase):
+    """SQLite that waits its turn: a write transaction's BEGIN IMMEDIATE (where the lock is
+    taken, before anything is written) is retried with backoff inside the write budget."""
+
+    def begin(self, lock_type: str | None = None) -> None:
+        started = time.monotonic()
+        delay = 0.05
+        while True:
+            try:
+                super().begin(lock_type)
+                return
+            except peewee.OperationalError as exc:
+                if not _is_locked(exc):
+                    raise
+                waited = time.monotonic() - started
+                if waited + delay >= write_budget_s():
+                    raise busy_error(waited) from None
+                time.sleep(delay * random.uniform(0.5, 1.0))
+                delay = min(delay * 2, 1.0)
+
+    def execute_sql(self, sql: str, params: object = None) -> object:
+        """A statement on its own (no transaction) failed atomically: retry it likewise; inside
+        a transaction the caller's rollback undoes everything, and the user is told so."""
+        started = time.monotonic()
+        delay = 0.05
+        while True:
+            try:
+                return super().execute_sql(sql, params)
+            except peewee.OperationalError as exc:
+                if not _is_locked(exc):
+                    raise
+                waited = time.monotonic() - started
+                if self.in_transaction() or waited + delay >= write_budget_s():
+                    raise busy_error(waited) from None
+                time.sleep(delay * random.uniform(0.5, 1.0))
+                delay = min(delay * 2, 1.0)
+
+
+class CounterPostgresqlDatabase(peewee.PostgresqlDatabase):
+    """PostgreSQL whose lock waits end at the write budget (lock_timeout) with the same line."""
+
+    def execute_sql(self, sql: str, params: object = None) -> object:
+        started = time.monotonic()
+        try:
+            return super().execute_sql(sql, params)
+        except peewee.OperationalError as exc:
+            # peewee wraps the driver's error and keeps the original as `orig`
+            cause = getattr(exc, "orig", None) or exc.__context__
+            if getattr(cause, "pgcode", None) == "55P03":  # lock_not_available
+                raise busy_error(time.monotonic() - started) from None
+            raise
+
+
+register_database(CounterPostgresqlDatabase, "postgres", "postgresql")
+
+
+def _sqlite_pragmas() -> dict[str, object]:
+    return {**SQLITE_PRAGMAS, "busy_timeout": busy_timeout_ms()}
 
 
 def data_dir() -> Path:
@@ -62,8 +160,8 @@ def open_database(url: str, *, create: bool = True) -> peewee.Database:
         if not path:
             raise CounterError("SQLite 地址缺少文件路径", "the SQLite URL has no file path")
         if path == ":memory:":
-            database: peewee.Database = peewee.SqliteDatabase(
-                path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE"
+            database: peewee.Database = CounterSqliteDatabase(
+                path, pragmas=_sqlite_pragmas(), lock_type="IMMEDIATE"
             )
             shown = path
         else:
@@ -71,7 +169,8 @@ def open_database(url: str, *, create: bool = True) -> peewee.Database:
     elif scheme in ("postgres", "postgresql"):
         shown = safe_url(url)
         try:
-            database = connect(url)
+            budget_ms = int(write_budget_s() * 1000)
+            database = connect(url, options=f"-c lock_timeout={budget_ms}")
         except Exception as exc:  # a malformed URL surfaces in many shapes
             raise _invalid_url(url, exc) from None
     else:
@@ -127,7 +226,9 @@ def _open_sqlite_file(url: str, raw: str, create: bool) -> tuple[peewee.Database
         uri = True
     # IMMEDIATE: a write transaction takes the lock at BEGIN, so two counters on one file
     # queue on busy_timeout instead of failing when a read would upgrade to a write.
-    database = peewee.SqliteDatabase(opened, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", uri=uri)
+    database = CounterSqliteDatabase(
+        opened, pragmas=_sqlite_pragmas(), lock_type="IMMEDIATE", uri=uri
+    )
     return database, shown
 
 

@@ -248,6 +248,30 @@ class AccessLog(BaseModel):
     what = peewee.CharField(max_length=40)
 
 
+class ReceiptIssue(BaseModel):
+    """Append-only: each printing of a receipt that asserts something new is a version.
+
+    `covered` is what the code covers (the citizen ID is taken from the person, not stored
+    twice); `key_id` names the key in the hall's key file that made `code` (the key itself
+    never enters the database).
+    """
+
+    id = peewee.AutoField()
+    request_id: int
+    request = peewee.ForeignKeyField(Request, backref="receipts", on_delete="RESTRICT")
+    version = peewee.IntegerField()
+    covered = JSONField()
+    key_id = peewee.CharField(max_length=16)
+    scheme = peewee.CharField(max_length=8, default="hmac2")  # hmac2, or legacy (before m0005)
+    code = peewee.CharField(max_length=16, index=True)
+    printed_at = peewee.DateTimeField()
+    staff = peewee.ForeignKeyField(Staff, null=True)
+    counter_code = peewee.CharField(max_length=16, default="")
+
+    class Meta:
+        indexes = ((("request", "version"), True),)
+
+
 # ── the tamper-evident history (db/chain.py) ──
 
 CHAINED: dict[type[BaseModel], tuple[str, ...]] = {}
@@ -300,4 +324,5 @@ MODELS: list[type[BaseModel]] = [
     RequestEvent,
     PermitEvent,
     AccessLog,
+    ReceiptIssue,
 ]

@@ -13,6 +13,7 @@ from db.clock import is_backdated
 from db.connection import data_dir
 from db.models import Household, PermitEvent, Person, Request, RequestEvent, Staff
 from db.permits import show_permit
+from db.receipts import print_receipt_version
 from db.requests import get_request
 from db.setup import Desk, counter_label, ensure_ready, get_setting
 from db.views import address_of, check_period, is_overdue
@@ -87,8 +88,11 @@ def refusal_of(request: Request) -> Refusal | None:
 
 
 def receipt_data(ticket: str, desk: Desk) -> ReceiptData:
+    """The receipt as printed now: records the version this printing is (a new one, with its
+    own code, when the request's state changed since the last printing)."""
     request = get_request(ticket)
     refusal = refusal_of(request)
+    issue = print_receipt_version(request, desk)
     return ReceiptData(
         # The counter that accepted it, which need not be the one reprinting it.
         office=dataclasses.replace(
@@ -107,9 +111,10 @@ def receipt_data(ticket: str, desk: Desk) -> ReceiptData:
         time_limit=request.time_limit,
         received=list(request.documents_received),
         missing=list(request.documents_missing),
-        verify_code=request.verify_code,
+        verify_code=issue.code,
         handled_by=request.handled_by or "",
         refusal=refusal,
+        receipt_version=issue.version,
     )
 
 

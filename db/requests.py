@@ -7,17 +7,17 @@ updated with an optimistic version check so two counters cannot overwrite each o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from db.audit import append, lock_chain
 from db.connection import db, is_postgres
 from db.models import Person, Request, RequestEvent
 from db.people import find_person, household_facts, lock_person, person_facts
-from db.setup import Desk, ensure_ready, get_setting, next_serial, stamp
-from db.views import current_permit, iso_local
+from db.receipts import issue_receipt, verify_receipt
+from db.setup import Desk, ensure_ready, next_serial, stamp
+from db.views import current_permit
 from forms import dates, text
 from forms.catalogue import Catalogue, Document, Service
-from forms.citizen_id import mask_id
 from forms.errors import CounterError
 from forms.scope import Decision, PermitFacts, check_scope, resolve_documents
 from forms.status import (
@@ -29,7 +29,6 @@ from forms.status import (
     ensure_allowed,
     status_after_open,
 )
-from forms.verify import normalise_code, receipt_code
 from forms.workdays import add_working_days
 
 
@@ -162,7 +161,6 @@ def create_request(
         status=status,
         opened_on=today,
         opened_at=opened_at,
-        verify_code=code_for(ticket, person.id_number, service.code, opened_at),
         promised_by=promised,
         closed_on=today if status == Status.REFUSED else None,
         community=desk.community,
@@ -171,6 +169,7 @@ def create_request(
         staff=desk.staff_id,
     )
     _record(request, EventKind.OPENED, desk, today, note or DECISION_LABELS[decision.decision])
+    issue_receipt(request, desk, opened_at)  # version 1: the receipt handed over at opening
     if status == Status.REFUSED:
         _record(request, EventKind.REFUSED, desk, today, decision.refusal_message())
     elif status == Status.REFERRED:
@@ -180,41 +179,10 @@ def create_request(
     return request
 
 
-def code_for(ticket: str, id_number: str, service_code: str, opened_at: dt.datetime) -> str:
-    secret = get_setting("secret") or ""
-    return receipt_code(secret, ticket, id_number, service_code, opened_at.isoformat(sep=" "))
-
-
-def verify(raw_code: str) -> dict[str, object] | None:
-    """Was a receipt with this code issued here, and what does it cover? Reads only."""
-    ensure_ready()
-    code = normalise_code(raw_code)
-    if code is None:
-        raise CounterError(
-            f"验证码格式不正确（应为12位，如 ABCD-EFGH-JKLM）：{raw_code}",
-            f"malformed verification code (12 characters, like ABCD-EFGH-JKLM): {raw_code}",
-        )
-    for request in Request.select().where(Request.verify_code == code):
-        person = request.person
-        # Recompute from the row: a code copied onto another ticket in the data does not pass.
-        if (
-            code_for(request.ticket, person.id_number, request.service_code, request.opened_at)
-            != code
-        ):
-            continue
-        return {
-            "valid": True,
-            "code": code,
-            "ticket": request.ticket,
-            "service": {"code": request.service_code, "name": request.service_name},
-            "applicant": {"name": person.name, "id_number": mask_id(person.id_number)},
-            "counter": request.counter_code,
-            "community": request.community,
-            "opened_at": iso_local(request.opened_at),
-            "status": request.status,
-            "status_label": STATUS_LABELS[request.status],
-        }
-    return None
+def verify(raw_code: str, claimed: Mapping[str, str] | None = None) -> dict[str, object] | None:
+    """Was a receipt with this code issued here, which version, and does it still hold? Reads
+    only (see db.receipts.verify_receipt)."""
+    return verify_receipt(raw_code, claimed)
 
 
 def open_request(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import secrets
 import unicodedata
 import weakref
 from dataclasses import dataclass
@@ -12,10 +11,10 @@ from dataclasses import dataclass
 import peewee
 from pypinyin import Style, lazy_pinyin
 
-from db import migrations
+from db import migrations, receipt_keys
 from db.clock import now
 from db.connection import db, shown_location
-from db.models import Household, Permit, Request, Sequence, Setting, Staff
+from db.models import Household, Permit, ReceiptIssue, Request, Sequence, Setting, Staff
 from forms import dates
 from forms.errors import CounterError
 from forms.people import check_phone, check_place
@@ -91,7 +90,13 @@ def init_counter(
     name itself, so changing them on an initialised database needs `reconfigure`.
     """
     database = db.obj
+    # The hall's receipt key lives in a file on this machine, never in the database (m0005
+    # moves an old database's secret there before anything else).
+    key_ring, key_created = receipt_keys.ensure()
     applied = migrations.upgrade(database)
+    # Receipts signed with keys this machine lacks: the hall's counters should share one file.
+    signed_with = ReceiptIssue.select(ReceiptIssue.key_id).distinct().scalars()
+    missing_keys = sorted({str(k) for k in signed_with} - set(receipt_keys.load().keys))
     with db.atomic():
         stored_community = get_setting("community")
         new_community = check_place(community, "社区名称", "community") if community else None
@@ -124,14 +129,15 @@ def init_counter(
         set_setting("office_code", code)
         if phone is not None:
             set_setting("phone", check_phone(phone))
-        if get_setting("secret") is None:
-            set_setting("secret", secrets.token_hex(32))
     return {
         "community": final_community,
         "counter": final_counter,
         "office_code": code,
         "phone": get_setting("phone") or "",
         "schema": applied or ["(up to date)"],
+        "receipt_key_file": str(key_ring.path),
+        "receipt_key_created": key_created,
+        "receipt_keys_missing": missing_keys,
     }
 
 

@@ -67,6 +67,7 @@ class ReceiptData:
     verify_code: str
     handled_by: str = ""
     refusal: Refusal | None = None  # set when the request is refused; no date is promised
+    receipt_version: int = 0  # which printing the code covers (0: not recorded)
 
 
 @dataclass(frozen=True)

@@ -84,11 +84,12 @@ def _flowables(sheet: Sheet, data: ReceiptData, width: float, qr_size: float) ->
             "cell",
         ),
     ]
+    code_label = f"验证码（第{data.receipt_version}版）" if data.receipt_version else "验证码"
     code_table = sheet.table(
         [
             [
                 qr(data.verify_code, qr_size, sheet.fonts.name),
-                [sheet.p("验证码", "cell"), sheet.p(data.verify_code, "body")],
+                [sheet.p(code_label, "cell"), sheet.p(data.verify_code, "body")],
             ]
         ],
         [qr_size + 2 * mm, width - qr_size - 2 * mm],

@@ -65,6 +65,19 @@ def wants_embedded_pg() -> bool:
     return False
 
 
+@pytest.fixture(scope="session", autouse=True)
+def receipt_key_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The hall's receipt key file for this test session, never the user's real one."""
+    path = str(tmp_path_factory.mktemp("keys") / "receipt-keys.json")
+    before = os.environ.get("ZIYANG_RECEIPT_KEYS")
+    os.environ["ZIYANG_RECEIPT_KEYS"] = path
+    yield path
+    if before is None:
+        os.environ.pop("ZIYANG_RECEIPT_KEYS", None)
+    else:
+        os.environ["ZIYANG_RECEIPT_KEYS"] = before
+
+
 @pytest.fixture(scope="session")
 def pg_admin_url() -> Iterator[str]:
     """The URL of a PostgreSQL server to make the test database on.

@@ -212,7 +212,9 @@ def test_demo_refuses_a_database_with_only_a_schema(tmp_path: Path) -> None:
 
 
 def test_init_refuses_a_new_default_without_reconfigure(cli) -> None:  # type: ignore[no-untyped-def]
-    secret = get_setting("secret")
+    from db import receipt_keys
+
+    secret = receipt_keys.load().current  # issue 8: the receipt key is in the key file
     for change in (
         ("--community", OTHER),
         ("--counter", "2"),
@@ -230,7 +232,7 @@ def test_init_refuses_a_new_default_without_reconfigure(cli) -> None:  # type: i
     assert js(cli("init", "--phone", "0915-4321234", "--json"))["phone"] == "0915-4321234"
     moved = js(cli("init", "--community", OTHER, "--counter", "2", "--reconfigure", "--json"))
     assert (moved["community"], moved["counter"], moved["office_code"]) == (OTHER, 2, "XCSQ")
-    assert get_setting("secret") == secret and len(secret or "") == 64
+    assert receipt_keys.load().current == secret and secret is not None
 
 
 # ── 4. a revocation is confirmed, and a mistaken one can be undone the same day ──

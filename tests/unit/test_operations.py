@@ -70,7 +70,9 @@ def test_init_is_idempotent_and_keeps_settings(database: peewee.Database) -> Non
     again = init_counter()
     assert again["community"] == HOME and again["counter"] == 2
     assert again["office_code"] == first["office_code"] == "SXSQ"
-    assert Setting.select().where(Setting.key == "secret").count() == 1
+    # issue 8: the receipt key lives in the key file, not in the settings table
+    assert Setting.select().where(Setting.key == "secret").count() == 0
+    assert again["receipt_key_file"] == first["receipt_key_file"]
     assert migrations.pending(database) == []
 
 
