@@ -67,10 +67,11 @@ def issue(catalogue: Catalogue, desk: Desk, id_number: str, day: dt.date = TODAY
 
 def test_init_is_idempotent_and_keeps_settings(database: peewee.Database) -> None:
     first = init_counter(HOME, 2)
+    secret = Setting.get_by_id("secret").value
     again = init_counter()
     assert again["community"] == HOME and again["counter"] == 2
     assert again["office_code"] == first["office_code"] == "SXSQ"
-    assert Setting.select().where(Setting.key == "secret").count() == 1
+    assert Setting.get_by_id("secret").value == secret and len(secret) == 64
     assert migrations.pending(database) == []
 
 
