@@ -21,7 +21,7 @@ from db.setup import Desk
 from db.views import is_overdue
 from forms import permits as rules
 from forms.catalogue import Catalogue, Conditions, Service
-from forms.citizen_id import age_on, check_digit, make_citizen_id, parse_citizen_id
+from forms.citizen_id import age_on, check_digit, make_citizen_id, mask_id, parse_citizen_id
 from forms.errors import CounterError
 from forms.scope import Decision, HouseholdFacts, PermitFacts, PersonFacts, check_scope
 from forms.status import OPEN_STATUSES, STATUS_LABELS
@@ -268,6 +268,18 @@ def test_length_and_characters(raw: str, fragment: str) -> None:
     with pytest.raises(CounterError) as info:
         parse_citizen_id(raw, TODAY)
     assert fragment in info.value.zh
+
+
+@pytest.mark.parametrize(
+    ("number", "masked"),
+    [
+        case("610924195803120310", "610924********0310", id="eighteen"),
+        case("61092419580312", "**************", id="short-all-hidden"),
+        case("", "", id="empty"),
+    ],
+)
+def test_mask_id(number: str, masked: str) -> None:
+    assert mask_id(number) == masked
 
 
 def test_the_check_digit_is_compared_after_upper_casing() -> None:
@@ -614,3 +626,57 @@ def test_endorse_permit_at_the_edges_of_the_window(
     else:
         assert stored.valid_until == D(2028, 5, 5)
         assert stored.residence_since == D(2027, 5, 6)
+
+
+# ── what each condition says: its basis, its remedy (found by mutation testing) ──
+
+
+@pytest.mark.parametrize(
+    ("conditions", "person", "today", "rule", "blocked"),
+    [
+        case({"min_age": 60}, ADULT, D(2026, 11, 26), "AGE-MIN", True, id="min-age-refused"),
+        case({"min_age": 60}, ADULT, TODAY, "AGE-MIN", False, id="min-age-met"),
+        case({"max_age": 59}, ADULT, TODAY, "AGE-MAX", True, id="max-age-refused"),
+        case({"max_age": 59}, ADULT, D(2026, 11, 26), "AGE-MAX", False, id="max-age-met"),
+        case({"min_residence_years": 8}, ADULT, D(2027, 4, 30), "RESIDENCE", True, id="residence-refused"),
+        case({"min_residence_years": 8}, ADULT, D(2027, 5, 1), "RESIDENCE", False, id="residence-met"),
+        case({"relations": ("户主",)}, dataclasses.replace(ADULT, relation="配偶"), TODAY, "RELATION", True, id="relation-refused"),
+        case({"relations": ("户主",)}, ADULT, TODAY, "RELATION", False, id="relation-met"),
+    ],
+)  # fmt: skip
+def test_every_condition_reason_cites_the_services_basis(
+    catalogue: Catalogue,
+    conditions: dict[str, object],
+    person: PersonFacts,
+    today: dt.date,
+    rule: str,
+    blocked: bool,
+) -> None:
+    service = _with(catalogue.find("城乡居民养老保险待遇领取"), **conditions)
+    d = _decide(service, today, person=person)
+    assert _rule(d, rule)[0] is blocked
+    reasons = [r for r in (*d.blocking, *d.reasons) if r.rule == rule]
+    assert reasons and all(r.basis == service.basis for r in reasons)
+
+
+def test_max_age_remedy_names_the_limit(catalogue: Catalogue) -> None:
+    d = _decide(catalogue.find("城乡居民养老保险参保缴费"), TODAY)
+    assert d.remedy == "该事项仅限59周岁及以下人员；可咨询窗口其他适用事项"
+
+
+@pytest.mark.parametrize(
+    ("head_name", "remedy"),
+    [
+        case("王德明", "请由户主王德明办理，或凭户主签字的委托书代办", id="head-known"),
+        case("", "请由户主办理，或凭户主签字的委托书代办", id="head-unknown"),
+    ],
+)
+def test_relation_refusal_names_who_may_apply(
+    catalogue: Catalogue, head_name: str, remedy: str
+) -> None:
+    service = _with(catalogue.find("城乡居民养老保险待遇领取"), relations=("户主", "配偶"))
+    household = dataclasses.replace(HOUSEHOLD, head_name=head_name)
+    child = dataclasses.replace(ADULT, relation="子")
+    d = _decide(service, TODAY, person=child, household=household)
+    assert d.remedy == remedy
+    assert _rule(d, "RELATION") == (True, "该事项以户为单位由户主或配偶办理，当事人为子")

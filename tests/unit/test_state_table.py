@@ -213,3 +213,10 @@ def test_operations_follow_the_table(
         assert row.closed_on is None
     if action == "supplement":  # accepted now: the time limit runs from today
         assert row.promised_by == D(2026, 12, 11)  # 10 working days after Friday 27 Nov
+
+
+def test_an_unknown_status_is_named_as_stored() -> None:
+    # A status written by a newer version (or by hand) is shown as it is, not as "None".
+    with pytest.raises(CounterError) as info:
+        ensure_allowed("complete", "archived", "T-1")
+    assert "当前状态为“archived”" in info.value.zh
