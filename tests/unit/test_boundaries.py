@@ -282,6 +282,24 @@ def test_mask_id(number: str, masked: str) -> None:
     assert mask_id(number) == masked
 
 
+@pytest.mark.parametrize(
+    ("raw", "zh", "en"),
+    [
+        case("", "身份证号码应为18位，当前为0位：（空）", "citizen ID must have 18 characters, got 0: (empty)", id="empty"),
+        case("123", "身份证号码应为18位，当前为3位：123", "citizen ID must have 18 characters, got 3: 123", id="short"),
+        case("6109241958031203A0", "身份证号码前17位须为数字，末位为数字或X：6109241958031203A0", "citizen ID must be 17 digits then a digit or X: 6109241958031203A0", id="letter"),
+        case("990924195803120310", "身份证号码的地区码无效：990924", "citizen ID has an unknown region code: 990924", id="region"),
+        case("610924195802300310", "身份证号码中的出生日期不存在：19580230", "citizen ID holds an impossible birth date: 19580230", id="no-such-date"),
+        case("610924189912310310", "身份证号码中的出生日期不合理：1899-12-31", "citizen ID birth date is out of range: 1899-12-31", id="too-old"),
+        case("610924195803120311", "身份证号码校验位错误（末位应为0），请核对证件：610924195803120311", "citizen ID check digit is wrong (expected 0): 610924195803120311", id="check-digit"),
+    ],
+)  # fmt: skip
+def test_each_refusal_in_full(raw: str, zh: str, en: str) -> None:
+    with pytest.raises(CounterError) as info:
+        parse_citizen_id(raw, TODAY)
+    assert (info.value.zh, info.value.en) == (zh, en)
+
+
 def test_the_check_digit_is_compared_after_upper_casing() -> None:
     number = "11010519491231002X"
     assert parse_citizen_id(" " + number.lower() + " ", TODAY).number == number
@@ -334,7 +352,7 @@ def test_add_working_days(start: dt.date, days: int, expected: dt.date) -> None:
 
 
 def test_a_negative_count_is_refused() -> None:
-    with pytest.raises(ValueError, match="negative"):
+    with pytest.raises(ValueError, match="^days must not be negative$"):
         add_working_days(TODAY, -1)
 
 
@@ -680,3 +698,5 @@ def test_relation_refusal_names_who_may_apply(
     d = _decide(service, TODAY, person=child, household=household)
     assert d.remedy == remedy
     assert _rule(d, "RELATION") == (True, "该事项以户为单位由户主或配偶办理，当事人为子")
+    spouse = dataclasses.replace(ADULT, relation="配偶")
+    assert _rule(_decide(service, TODAY, person=spouse), "RELATION") == (False, "当事人为配偶")
