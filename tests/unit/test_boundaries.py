@@ -352,7 +352,7 @@ def test_add_working_days(start: dt.date, days: int, expected: dt.date) -> None:
 
 
 def test_a_negative_count_is_refused() -> None:
-    with pytest.raises(ValueError, match="^days must not be negative$"):
+    with pytest.raises(ValueError, match=r"^days must not be negative$"):
         add_working_days(TODAY, -1)
 
 
