@@ -240,6 +240,12 @@ def test_every_check_character(expected: str, first17: str) -> None:
     assert parse_citizen_id(first17 + expected, TODAY).number == first17 + expected
 
 
+@pytest.mark.parametrize("length", [16, 18], ids=["16-digits", "18-digits"])
+def test_check_digit_takes_exactly_17_digits(length: int) -> None:
+    with pytest.raises(ValueError):
+        check_digit("6" * length)
+
+
 @pytest.mark.parametrize(
     ("first17", "sex"),
     [
