@@ -53,7 +53,9 @@ def test_any_single_digit_change_is_caught(
         parse_citizen_id(changed, TODAY)
 
 
-def test_weights_never_vanish_modulo_11() -> None:
+def test_weights_are_those_of_the_standard() -> None:
+    # GB 11643-1999: W_i = 2^(i-1) mod 11, i counted from the right (check digit i = 1).
+    assert tuple(pow(2, 17 - i, 11) for i in range(17)) == WEIGHTS
     assert all(w % 11 for w in WEIGHTS)
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import peewee
 import pytest
 
-from db import migrations
+from db import migrations, receipt_keys
 from db import permits as permit_ops
 from db import requests as ops
 from db.models import Permit, PermitEvent, Request, RequestEvent, Setting
@@ -67,12 +67,15 @@ def issue(catalogue: Catalogue, desk: Desk, id_number: str, day: dt.date = TODAY
 
 def test_init_is_idempotent_and_keeps_settings(database: peewee.Database) -> None:
     first = init_counter(HOME, 2, reconfigure=True)
+    key = receipt_keys.load().current
     again = init_counter()
     assert again["community"] == HOME and again["counter"] == 2
     assert again["office_code"] == first["office_code"] == "SXSQ"
-    # issue 8: the receipt key lives in the key file, not in the settings table
+    # issue 8: the receipt key lives in the key file, not in the settings table, and init
+    # run again keeps the signing key
     assert Setting.select().where(Setting.key == "secret").count() == 0
     assert again["receipt_key_file"] == first["receipt_key_file"]
+    assert key is not None and receipt_keys.load().current == key
     assert migrations.pending(database) == []
 
 
