@@ -508,8 +508,8 @@ def init_cmd(
         if not Staff.select().exists():
             supervisor_name = supervisor_name or typer.prompt("姓名 / name")
     lines = [
-        f"已就绪：{result['community']} {result['counter']}号窗口（受理编号前缀 {result['office_code']}）",
-        f"Ready: {result['community']}, counter {result['counter']}",
+        f"已就绪：{result['community']} {result['counter_no']}号窗口（受理编号前缀 {result['office_code']}）",
+        f"Ready: {result['community']}, counter {result['counter_no']}",
         f"数据库 / database: {shown_location()}",  # where a relative sqlite:/// path landed
         *receipt_key_notes(result),
     ]

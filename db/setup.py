@@ -131,7 +131,8 @@ def init_counter(
             set_setting("phone", check_phone(phone))
     return {
         "community": final_community,
-        "counter": final_counter,
+        "counter": f"{code}{final_counter:02d}",  # the counter code, as in every JSON shape
+        "counter_no": final_counter,
         "office_code": code,
         "phone": get_setting("phone") or "",
         "schema": applied or ["(up to date)"],

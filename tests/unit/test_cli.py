@@ -336,7 +336,7 @@ def test_counters_sharing_a_database_name_themselves(cli, make_id: IdMaker) -> N
     assert other["ticket"].startswith("XCSQ01-2026-") and other["decision"] == "refuse"
     assert "蒿坪镇双星社区服务大厅" in other["remedy"]
     stored = as_json(cli("init", "--json"))
-    assert stored["community"] == HOME and stored["counter"] == 1
+    assert stored["community"] == HOME and stored["counter"] == "SXSQ01"
     # Each hall lists its own requests; a supervisor may ask for every hall.
     home = as_json(cli("request", "list", "--date", DAY, "--json"))["requests"]
     there = as_json(

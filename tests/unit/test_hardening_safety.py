@@ -189,7 +189,7 @@ def test_demo_refuses_a_real_counter_database(cli) -> None:  # type: ignore[no-u
     assert "demo.db" in line and "演示" in line
     db.initialize(None)
     shown = js(cli("init", "--json"))
-    assert (shown["community"], shown["counter"]) == (OTHER, 3)
+    assert (shown["community"], shown["counter_no"], shown["counter"]) == (OTHER, 3, "XCSQ03")
     assert Household.select().count() == 0 and Staff.select().count() == staff_before
     assert get_setting("demo_built") is None
 
@@ -227,11 +227,11 @@ def test_init_refuses_a_new_default_without_reconfigure(cli) -> None:  # type: i
         assert "ZIYANG_COMMUNITY" in line and "--reconfigure" in line, line
     db.initialize(None)
     same = js(cli("init", "--community", HOME, "--counter", "1", "--json"))
-    assert (same["community"], same["counter"], same["office_code"]) == (HOME, 1, "SXSQ")
+    assert (same["community"], same["counter_no"], same["office_code"]) == (HOME, 1, "SXSQ")
     assert js(cli("init", "--json"))["community"] == HOME
     assert js(cli("init", "--phone", "0915-4321234", "--json"))["phone"] == "0915-4321234"
     moved = js(cli("init", "--community", OTHER, "--counter", "2", "--reconfigure", "--json"))
-    assert (moved["community"], moved["counter"], moved["office_code"]) == (OTHER, 2, "XCSQ")
+    assert (moved["community"], moved["counter_no"], moved["office_code"]) == (OTHER, 2, "XCSQ")
     assert receipt_keys.load().current == secret and secret is not None
 
 

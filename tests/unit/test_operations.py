@@ -69,7 +69,7 @@ def test_init_is_idempotent_and_keeps_settings(database: peewee.Database) -> Non
     first = init_counter(HOME, 2, reconfigure=True)
     key = receipt_keys.load().current
     again = init_counter()
-    assert again["community"] == HOME and again["counter"] == 2
+    assert again["community"] == HOME and again["counter_no"] == 2 and again["counter"] == "SXSQ02"
     assert again["office_code"] == first["office_code"] == "SXSQ"
     # issue 8: the receipt key lives in the key file, not in the settings table, and init
     # run again keeps the signing key
