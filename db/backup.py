@@ -93,6 +93,16 @@ def audit_chain_check(engine: str, location: str) -> list[str]:
     return []
 
 
+def _chain_checks(engine: str, copy: Path, check_chain: bool) -> tuple[list[str], str]:
+    """A new backup's chain check: (checks done, the problem in Chinese or "")."""
+    if not check_chain:
+        return [], ""
+    try:
+        return audit_chain_check(engine, str(copy)), ""
+    except CounterError as exc:
+        return ["audit chain: BROKEN"], exc.zh
+
+
 def _verify_bound() -> dict[str, object]:
     from db import audit
 
@@ -229,14 +239,8 @@ def _backup_sqlite(source: Path, target: Path, check_chain: bool = True) -> Back
                 "备份核对失败：备份中的记录数与备份时刻的数据库不一致，已删除该备份",
                 "backup check failed: the copy's row counts differ from the database's; removed",
             )
-        checks = ["integrity_check", "row counts"]
-        problem = ""
-        if check_chain:
-            try:
-                checks += audit_chain_check("sqlite", str(temporary))
-            except CounterError as exc:
-                checks.append("audit chain: BROKEN")
-                problem = exc.zh
+        chained, problem = _chain_checks("sqlite", temporary, check_chain)
+        checks = ["integrity_check", "row counts", *chained]
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
@@ -369,14 +373,8 @@ def _backup_postgres(
                 "备份核对失败：备份中的记录数与备份时刻的数据库不一致，已删除该备份",
                 "backup check failed: the dump's row counts differ from the database's; removed",
             )
-        checks = ["pg_restore --list", "row counts"]
-        problem = ""
-        if check_chain:
-            try:
-                checks += audit_chain_check("postgresql", str(temporary))
-            except CounterError as exc:
-                checks.append("audit chain: BROKEN")
-                problem = exc.zh
+        chained, problem = _chain_checks("postgresql", temporary, check_chain)
+        checks = ["pg_restore --list", "row counts", *chained]
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
