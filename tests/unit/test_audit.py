@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse, urlunparse
 
 import peewee
 import pytest
@@ -539,7 +540,7 @@ def readme_grants() -> str:
 
 
 def test_the_readme_roles_keep_the_counters_from_rewriting_history(
-    database: peewee.Database, history: dict[str, Any], catalogue: Catalogue
+    database: peewee.Database, db_url: str, history: dict[str, Any], catalogue: Catalogue
 ) -> None:
     """PostgreSQL: the application role set up as the README says works the counter but cannot
     change, delete or unguard the history. SQLite: the file's triggers refuse the same."""
@@ -562,11 +563,9 @@ def test_the_readme_roles_keep_the_counters_from_rewriting_history(
         for statement in code.split(";"):
             if statement.strip():
                 database.execute_sql(statement)
-        params = database.connect_params
-        app = open_database(
-            f"postgresql://{role}@{params.get('host', '127.0.0.1')}:{params.get('port', 5432)}/"
-            f"{database.database}"
-        )
+        parts = urlparse(db_url)  # the local server or the embedded one (its socket in ?host=)
+        where = f"{parts.hostname}:{parts.port or 5432}" if parts.hostname else ""
+        app = open_database(urlunparse(parts._replace(netloc=f"{role}@{where}")))
         try:
             desk = load_desk()
             show_person(history["spouse"], desk, TODAY)

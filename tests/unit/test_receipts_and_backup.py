@@ -278,22 +278,24 @@ def test_m0005_moves_the_old_secret_out_and_old_codes_still_verify(
 
 
 @pytest.fixture
-def second_url(database: peewee.Database, tmp_path: Any) -> Iterator[str]:
-    """An empty database of the same engine to restore into (PostgreSQL: a scratch one)."""
+def second_url(
+    database: peewee.Database, tmp_path: Any, request: pytest.FixtureRequest
+) -> Iterator[str]:
+    """An empty database of the same engine to restore into (PostgreSQL: a scratch one on the
+    test session's server, local or embedded)."""
     if isinstance(database, peewee.SqliteDatabase):
         yield f"sqlite:///{tmp_path / 'restored.db'}"
         return
     import psycopg2
 
-    from tests.conftest import PG_ADMIN_URL
-
+    admin_url = request.getfixturevalue("pg_admin_url")
     name = f"ziyang_restore_{uuid.uuid4().hex[:10]}"
-    admin = psycopg2.connect(PG_ADMIN_URL)
+    admin = psycopg2.connect(admin_url)
     admin.autocommit = True
     with admin.cursor() as cur:
         cur.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
     try:
-        yield urlunparse(urlparse(PG_ADMIN_URL)._replace(path=f"/{name}"))
+        yield urlunparse(urlparse(admin_url)._replace(path=f"/{name}"))
     finally:
         with admin.cursor() as cur:
             cur.execute(
