@@ -1087,6 +1087,15 @@ def request_lines(view: dict[str, Any]) -> list[str]:
     return lines
 
 
+def listed_time(view: dict[str, Any], one_day: bool) -> str:
+    """When a listed request was opened: its time, or for a back-dated one its business day
+    marked 补录 (the time it was typed in belongs to another day)."""
+    if view.get("backdated"):
+        return "补录" if one_day else f"{view['opened_on']} 补录"
+    shown = local_time(view["opened_at"])
+    return shown[-5:] if one_day else shown
+
+
 def backdated_mark(entry: dict[str, Any]) -> str:
     """（补录，业务日期 D）after the recorded time of an entry made for an earlier day."""
     if not entry.get("backdated"):
@@ -1213,7 +1222,7 @@ def request_list(
         f"{pad('身份证号', 18)} {pad('办理结论', 12)} 状态"
     ]
     lines += [
-        f"{pad(local_time(v['opened_at'])[-when:], max(when, 8))} {pad(v['ticket'], 18)} {pad(v['service']['name'], 28)} "
+        f"{pad(listed_time(v, one_day), max(when, 8))} {pad(v['ticket'], 18)} {pad(v['service']['name'], 28)} "
         f"{pad(v['person']['name'], 10)} {v['person']['id_number']} {pad(v['decision_label'], 12)} "
         f"{v['status_label']}" + (" 超期" if v["overdue"] else "")
         for v in views

@@ -248,7 +248,7 @@ def cli(db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path):  # type: ignore
     monkeypatch.setenv("ZIYANG_DATA", str(tmp_path / "data"))
     # Signed in as 001 the way a clerk is at the start of the day: again whenever the recorded
     # clock has moved past the idle limit, until the test manages sessions itself.
-    state: dict[str, Any] = {"managed": False, "at": None}
+    state: dict[str, Any] = {"managed": False, "at": None, "day": None}
     ticks = itertools.count()
 
     def invoke(args: tuple[str, ...], input: str | None):  # type: ignore[no-untyped-def]
@@ -273,9 +273,15 @@ def cli(db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path):  # type: ignore
         if args[:1] == ("logout",):
             state["managed"] = True
         if db_clock.CLOCK.get() is None:  # a test may hold the recorded-time clock itself
-            # That day from OPENING, a second further at each reading: the same in every run.
+            # The latest day the test has worked on, from OPENING, a second further at each
+            # reading: the same in every run, and never going back (a --date before it is a
+            # back-dated entry, as at a real counter).
+            state["day"] = max(state["day"] or day, day)
+
             def recorded() -> dt.datetime:
-                return dt.datetime.combine(day, OPENING) + dt.timedelta(seconds=next(ticks))
+                return dt.datetime.combine(state["day"], OPENING) + dt.timedelta(
+                    seconds=next(ticks)
+                )
 
             with db_clock.clock(recorded):
                 result = invoke(args, input)

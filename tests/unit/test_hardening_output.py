@@ -437,7 +437,9 @@ def test_request_lists_have_a_header_and_dates_across_days(cli, make_id: IdMaker
     rows = [line for line in days[1:] if "SXSQ01-2026-" in line]
     assert len(rows) == 2  # the permit application of 2026-05-06 and today's request
     assert rows[0].startswith("2026-05-06 ") and rows[1].startswith(f"{DAY} ")
-    assert all(re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d ", line) for line in rows)
+    # the permit was typed in on DAY for 2026-05-06: its business day, marked back-dated
+    assert rows[0].startswith("2026-05-06 补录 ")
+    assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d ", rows[1])
 
 
 # ── tests do not depend on the real date: "today" follows --date ──
