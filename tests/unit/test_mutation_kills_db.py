@@ -1,0 +1,598 @@
+"""Tests written to kill mutants that survived mutmut over the operations in db/ (issue 6).
+
+Each test names the behaviour the surviving mutant broke; all run on the real database (SQLite
+and PostgreSQL through the `database` fixture).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import peewee
+import pytest
+
+from db import permits as permit_ops
+from db import requests as ops
+from db.accounts import add_staff, disable_staff, require_supervisor
+from db.models import Permit, PermitEvent, Request, RequestEvent
+from db.people import add_household, add_person, find_person
+from db.setup import (
+    Desk,
+    backdate_window,
+    check_staff_code,
+    get_setting,
+    init_counter,
+    load_desk,
+    set_backdate_window,
+)
+from db.views import check_period
+from forms import dates
+from forms.catalogue import Catalogue
+from forms.citizen_id import make_citizen_id
+from forms.errors import CounterError
+from tests.conftest import HOME, TODAY, IdMaker
+
+D = dt.date
+
+
+def refused(call, *args, **kwargs) -> CounterError:  # type: ignore[no-untyped-def]
+    with pytest.raises(CounterError) as caught:
+        call(*args, **kwargs)
+    return caught.value
+
+
+@pytest.fixture
+def head(database: peewee.Database, make_id: IdMaker) -> str:
+    """A 68-year-old head of a household of the home community, moved in 2019."""
+    household = add_household(
+        origin_village="洞河镇麻园村", community=HOME, moved_in=D(2019, 5, 1), today=TODAY
+    )
+    number = make_id(D(1958, 3, 12), "男")
+    add_person(
+        household_number=household.number, id_number=number, name="王德明", relation="户主",
+        today=TODAY,
+    )  # fmt: skip
+    return number
+
+
+def permit_events() -> list[tuple[str, str]]:
+    return [(e.kind, e.note) for e in PermitEvent.select().order_by(PermitEvent.id)]
+
+
+# ── db/requests.py: OpenRequestExists ──
+
+
+def test_open_request_exists_carries_the_open_ticket_and_its_status(
+    head: str, desk: Desk, catalogue: Catalogue
+) -> None:
+    permit_ops.issue_permit(id_number=head, catalogue=catalogue, desk=desk, today=TODAY)
+    first = ops.open_request(
+        id_number=head, service="城乡居民养老保险待遇领取", catalogue=catalogue, desk=desk,
+        today=TODAY, provided=["居民身份证"],
+    )  # fmt: skip
+    assert first.status == "pending_materials"
+    with pytest.raises(ops.OpenRequestExists) as caught:
+        ops.open_request(
+            id_number=head, service="城乡居民养老保险待遇领取", catalogue=catalogue, desk=desk,
+            today=TODAY,
+        )  # fmt: skip
+    error = caught.value
+    assert error.as_dict() == {
+        "zh": error.zh,
+        "en": error.en,
+        "ticket": first.ticket,
+        "status": "pending_materials",
+    }
+    assert Request.select().where(Request.service_code == first.service_code).count() == 1
+
+
+# ── db/permits.py: revoke and unrevoke ──
+
+
+@pytest.mark.parametrize("reason", ["", "   ", None])
+def test_unrevoke_without_a_reason_is_refused_and_writes_nothing(
+    head: str, desk: Desk, catalogue: Catalogue, reason: str | None
+) -> None:
+    permit_ops.issue_permit(id_number=head, catalogue=catalogue, desk=desk, today=TODAY)
+    permit_ops.revoke_permit(id_number=head, reason="点错了人", desk=desk, today=TODAY)
+    before = permit_events()
+    error = refused(
+        permit_ops.unrevoke_permit, id_number=head, reason=reason, desk=desk, today=TODAY
+    )
+    assert (error.zh, error.en) == (
+        "撤销注销须写明原因（--reason）",
+        "undoing a revocation needs a reason (--reason)",
+    )
+    assert Permit.get().status == "revoked" and permit_events() == before
+
+
+@pytest.mark.parametrize("reason", ["", "   ", None])
+def test_revoke_without_a_reason_is_refused_and_writes_nothing(
+    head: str, desk: Desk, catalogue: Catalogue, reason: str | None
+) -> None:
+    permit_ops.issue_permit(id_number=head, catalogue=catalogue, desk=desk, today=TODAY)
+    before = permit_events()
+    error = refused(permit_ops.revoke_permit, id_number=head, reason=reason, desk=desk, today=TODAY)
+    assert (error.zh, error.en) == (
+        "注销居住证须写明原因（--reason）",
+        "revoking a permit needs a reason",
+    )
+    assert Permit.get().status == "valid" and permit_events() == before
+    assert RequestEvent.select().count() >= 1  # the issue's request is untouched
+
+
+@pytest.fixture
+def clerk(desk: Desk) -> Desk:
+    """Officer 101 at the same counter."""
+    add_staff(desk, "101", "张敏", "officer", password="zhangmin-pw")
+    return load_desk("101")
+
+
+def test_an_officer_is_refused_revoke_and_unrevoke_naming_the_operation(
+    head: str, desk: Desk, clerk: Desk, catalogue: Catalogue
+) -> None:
+    permit_ops.issue_permit(id_number=head, catalogue=catalogue, desk=desk, today=TODAY)
+    error = refused(permit_ops.revoke_permit, id_number=head, reason="迁回原籍", desk=clerk,
+                    today=TODAY)  # fmt: skip
+    assert (error.zh, error.en) == (
+        "只有负责人（主管，supervisor）可以注销居住证，工作人员 101 不是负责人",
+        "only a supervisor may revoke a permit; staff 101 is not one",
+    )
+    assert Permit.get().status == "valid"
+    permit_ops.revoke_permit(id_number=head, reason="点错了人", desk=desk, today=TODAY)
+    before = permit_events()
+    error = refused(permit_ops.unrevoke_permit, id_number=head, reason="误注销", desk=clerk,
+                    today=TODAY)  # fmt: skip
+    assert (error.zh, error.en) == (
+        "只有负责人（主管，supervisor）可以撤销注销，工作人员 101 不是负责人",
+        "only a supervisor may undo a revocation; staff 101 is not one",
+    )
+    assert Permit.get().status == "revoked" and permit_events() == before
+
+
+def test_require_supervisor_without_a_desk(database: peewee.Database) -> None:
+    error = refused(require_supervisor, None, "查看", "look")
+    assert (error.zh, error.en) == (
+        "只有负责人（主管，supervisor）可以查看，不是负责人",
+        "only a supervisor may look",
+    )
+    assert refused(require_supervisor, None).en == "only a supervisor may do this"
+    assert "可以此操作，" in refused(require_supervisor, None).zh
+
+
+def test_a_disabled_supervisor_is_no_longer_one(database: peewee.Database, desk: Desk) -> None:
+    add_staff(desk, "002", "刘洋", "supervisor", password="liuyang-pw")
+    second = load_desk("002")
+    assert require_supervisor(second).code == "002"
+    disable_staff(desk, "002")
+    assert "不是负责人" in refused(require_supervisor, second).zh
+
+
+def test_unrevoke_refusals_in_full_and_nothing_written(
+    head: str, desk: Desk, catalogue: Catalogue
+) -> None:
+    error = refused(permit_ops.unrevoke_permit, id_number=head, reason="误注销", desk=desk,
+                    today=TODAY)  # fmt: skip
+    assert (error.zh, error.en) == (
+        "当事人未持有居住证，没有可撤销的注销",
+        "there is no revoked permit to restore",
+    )
+    permit = permit_ops.issue_permit(id_number=head, catalogue=catalogue, desk=desk, today=TODAY)
+    error = refused(permit_ops.unrevoke_permit, id_number=head, reason="误注销", desk=desk,
+                    today=TODAY)  # fmt: skip
+    assert (error.zh, error.en) == (
+        "当事人居住证有效，没有可撤销的注销",
+        "there is no revoked permit to restore",
+    )
+    permit_ops.revoke_permit(id_number=head, reason="点错了人", desk=desk, today=TODAY)
+    before = permit_events()
+    next_day = TODAY + dt.timedelta(days=3)  # the Monday after
+    error = refused(permit_ops.unrevoke_permit, id_number=head, reason="误注销", desk=desk,
+                    today=next_day)  # fmt: skip
+    assert (error.zh, error.en) == (
+        f"居住证{permit.number}注销于{TODAY}，只能在注销当天撤销",
+        f"permit {permit.number} was revoked on {TODAY}; "
+        "a revocation can be undone only on the same day",
+    )
+    assert permit_events() == before
+    stored = Permit.get()
+    assert (stored.status, stored.closed_on, stored.closed_reason) == ("revoked", TODAY, "点错了人")
+    undone = permit_ops.unrevoke_permit(id_number=head, reason=" 误注销 ", desk=desk, today=TODAY)
+    assert (undone.status, undone.closed_on, undone.closed_reason) == ("valid", None, "")
+    stored = Permit.get()
+    assert (stored.status, stored.closed_on, stored.closed_reason) == ("valid", None, "")
+    assert permit_events()[-2:] == [("revoked", "点错了人"), ("unrevoked", "误注销")]
+    event = PermitEvent.select().order_by(PermitEvent.id.desc()).first()
+    assert (event.on, event.staff_id, event.valid_until, event.late) == (
+        TODAY, desk.staff_id, permit.valid_until, False,
+    )  # fmt: skip
+
+
+def test_revoke_refusals_in_full_and_what_a_revocation_writes(
+    head: str, desk: Desk, catalogue: Catalogue
+) -> None:
+    error = refused(permit_ops.revoke_permit, id_number=head, reason="迁回原籍", desk=desk,
+                    today=TODAY)  # fmt: skip
+    assert (error.zh, error.en) == (
+        "当事人未持有居住证，无可注销的居住证",
+        "there is no permit to revoke",
+    )
+    permit = permit_ops.issue_permit(id_number=head, catalogue=catalogue, desk=desk, today=TODAY)
+    revoked = permit_ops.revoke_permit(id_number=head, reason=" 迁回原籍 ", desk=desk, today=TODAY)
+    assert revoked.status == "revoked"
+    stored = Permit.get()
+    assert (stored.status, stored.closed_on, stored.closed_reason) == ("revoked", TODAY, "迁回原籍")
+    event = PermitEvent.select().order_by(PermitEvent.id.desc()).first()
+    assert (event.kind, event.note, event.on, event.staff_id, event.valid_until) == (
+        "revoked", "迁回原籍", TODAY, desk.staff_id, permit.valid_until,
+    )  # fmt: skip
+    before = permit_events()
+    error = refused(permit_ops.revoke_permit, id_number=head, reason="再次", desk=desk,
+                    today=TODAY)  # fmt: skip
+    assert (error.zh, error.en) == (
+        "当事人居住证已注销，无可注销的居住证",
+        "there is no permit to revoke",
+    )
+    assert permit_events() == before
+
+
+def _operations(catalogue: Catalogue, desk: Desk, number: str) -> dict[str, object]:
+    return {
+        "issue": lambda: permit_ops.issue_permit(
+            id_number=number, catalogue=catalogue, desk=desk, today=TODAY
+        ),
+        "endorse": lambda: permit_ops.endorse_permit(
+            id_number=number, catalogue=catalogue, desk=desk, today=TODAY
+        ),
+        "replace": lambda: permit_ops.replace_permit(
+            id_number=number, reason="lost", catalogue=catalogue, desk=desk, today=TODAY
+        ),
+        "revoke": lambda: permit_ops.revoke_permit(
+            id_number=number, reason="迁回原籍", desk=desk, today=TODAY
+        ),
+        "unrevoke": lambda: permit_ops.unrevoke_permit(
+            id_number=number, reason="误注销", desk=desk, today=TODAY
+        ),
+        "open": lambda: ops.open_request(
+            id_number=number, service="医疗保险参保", catalogue=catalogue, desk=desk, today=TODAY
+        ),
+    }
+
+
+@pytest.mark.parametrize("operation", ["issue", "endorse", "replace", "revoke", "unrevoke", "open"])
+def test_an_id_born_after_the_business_day_is_refused_against_that_day(
+    database: peewee.Database, desk: Desk, catalogue: Catalogue, operation: str
+) -> None:
+    """The ID is checked against the day the entry is for, not the machine's date: a birth the
+    day after TODAY is out of range (the real date is later than TODAY)."""
+    number = make_citizen_id("610924", TODAY + dt.timedelta(days=1), 101)
+    error = refused(_operations(catalogue, desk, number)[operation])  # type: ignore[arg-type]
+    assert error.en == f"citizen ID birth date is out of range: {TODAY + dt.timedelta(days=1)}"
+
+
+# ── db/views.py: check_period ──
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "allowed"),
+    [
+        (D(2026, 1, 1), D(2026, 1, 1), True),  # one day
+        (D(2026, 1, 2), D(2026, 1, 1), False),  # ends the day before it starts
+        (D(2025, 1, 1), D(2026, 1, 2), True),  # 366 days apart: the most
+        (D(2025, 1, 1), D(2026, 1, 3), False),  # 367
+    ],
+    ids=str,
+)
+def test_check_period_edges(first: dt.date, last: dt.date, allowed: bool) -> None:
+    if allowed:
+        assert check_period(first, last) is None
+    else:
+        refused(check_period, first, last)
+
+
+def test_check_period_messages_and_its_own_limit() -> None:
+    error = refused(check_period, D(2026, 1, 2), D(2026, 1, 1))
+    assert (error.zh, error.en) == (
+        "截止日期 2026-01-01 早于起始日期 2026-01-02",
+        "the range ends (2026-01-01) before it starts (2026-01-02)",
+    )
+    error = refused(check_period, D(2025, 1, 1), D(2026, 1, 3))
+    assert (error.zh, error.en) == (
+        "查询期间最长一年（2025-01-01 至 2026-01-03）",
+        "a range covers at most one year (2025-01-01 to 2026-01-03)",
+    )
+    assert check_period(D(2026, 1, 1), D(2026, 1, 8), max_days=7) is None
+    refused(check_period, D(2026, 1, 1), D(2026, 1, 9), max_days=7)
+
+
+# ── db/setup.py: staff codes, the reconfigure refusal, the back-dating window ──
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [("a1", "a1"), (" 007 ", "007"), ("０１２", "012"), ("x" * 16, "x" * 16)],
+)
+def test_check_staff_code_accepts(raw: str, code: str) -> None:
+    assert check_staff_code(raw) == code
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [("", ""), (None, ""), ("x" * 17, "x" * 17), ("a b", "a b"), ("张三", "张三"),
+     ("a\tb", "a\\tb"), ("a-b", "a-b")],
+)  # fmt: skip
+def test_check_staff_code_refuses_in_full(raw: str | None, shown: str) -> None:
+    error = refused(check_staff_code, raw)
+    assert (error.zh, error.en) == (
+        f"工作人员编号应为1至16位字母或数字：“{shown}”",
+        f"a staff code is 1 to 16 letters or digits, got '{shown}'",
+    )
+
+
+def test_reconfigure_refusal_names_every_change_and_changes_nothing(
+    database: peewee.Database,
+) -> None:
+    stored = {k: get_setting(k) for k in ("community", "counter_no", "office_code")}
+    assert stored == {"community": HOME, "counter_no": "1", "office_code": "SXSQ"}
+    error = refused(init_counter, "城关镇新城社区", 2)
+    assert error.zh == (
+        f"本数据库已初始化为{HOME}服务大厅1号窗口，未更改（社区 {HOME}→城关镇新城社区，"
+        "窗口号 1→2，受理编号前缀 SXSQ→XCSQ）：这是所有未设置 ZIYANG_COMMUNITY/ZIYANG_COUNTER "
+        "的窗口机共用的默认值，改动会让它们的受理编号换系列、列表里看不到原办件。本机请改设 "
+        "ZIYANG_COMMUNITY/ZIYANG_COUNTER（或 --desk-community/--desk-counter）；确需更改共用默认值"
+        "请加 --reconfigure"
+    )
+    assert error.en == (
+        f"this database is already set up (community {HOME} -> 城关镇新城社区; counter 1 -> 2; "
+        "office code SXSQ -> XCSQ refused): the stored community and counter are the default of "
+        "every counter machine without its own ZIYANG_COMMUNITY/ZIYANG_COUNTER; set those on "
+        "this machine instead, or add --reconfigure to change the shared default"
+    )
+    only_counter = refused(init_counter, None, 3)
+    assert "（窗口号 1→3）" in only_counter.zh
+    assert "(counter 1 -> 3 refused)" in only_counter.en
+    only_office = refused(init_counter, None, None, "ab12")
+    assert "（受理编号前缀 SXSQ→AB12）" in only_office.zh
+    assert "(office code SXSQ -> AB12 refused)" in only_office.en
+    assert {k: get_setting(k) for k in stored} == stored
+    # The same values again are no change; reconfigure takes the new ones.
+    assert init_counter(HOME, 1)["office_code"] == "SXSQ"
+    changed = init_counter(None, 3, reconfigure=True)
+    assert (changed["community"], changed["counter"], changed["office_code"]) == (HOME, 3, "SXSQ")
+    assert get_setting("counter_no") == "3"
+
+
+def test_backdate_window_reads_the_setting(database: peewee.Database, desk: Desk) -> None:
+    assert backdate_window() == dates.DEFAULT_BACKDATE_DAYS
+    assert set_backdate_window(0, desk) == 0
+    assert backdate_window() == 0
+    assert set_backdate_window(dates.MAX_BACKDATE_DAYS, desk) == dates.MAX_BACKDATE_DAYS
+    assert get_setting("backdate_days") == str(dates.MAX_BACKDATE_DAYS)
+    assert backdate_window() == dates.MAX_BACKDATE_DAYS
+    refused(set_backdate_window, dates.MAX_BACKDATE_DAYS + 1, desk)
+    assert backdate_window() == dates.MAX_BACKDATE_DAYS
+
+
+def _another(make_id: IdMaker, name: str = "李秀英") -> str:
+    household = add_household(
+        origin_village="洞河镇麻园村", community=HOME, moved_in=D(2020, 6, 1), today=TODAY
+    )
+    number = make_id(D(1961, 8, 20), "女")
+    add_person(
+        household_number=household.number, id_number=number, name=name, relation="户主",
+        today=TODAY,
+    )  # fmt: skip
+    return number
+
+
+def test_revoke_and_unrevoke_touch_only_that_permit(
+    head: str, desk: Desk, catalogue: Catalogue, make_id: IdMaker
+) -> None:
+    other = _another(make_id)
+    mine = permit_ops.issue_permit(id_number=head, catalogue=catalogue, desk=desk, today=TODAY)
+    theirs = permit_ops.issue_permit(id_number=other, catalogue=catalogue, desk=desk, today=TODAY)
+    permit_ops.revoke_permit(id_number=other, reason="迁回原籍", desk=desk, today=TODAY)
+    assert Permit.get_by_id(mine.id).status == "valid"
+    permit_ops.revoke_permit(id_number=head, reason="点错了人", desk=desk, today=TODAY)
+    permit_ops.unrevoke_permit(id_number=head, reason="误注销", desk=desk, today=TODAY)
+    kept = Permit.get_by_id(theirs.id)
+    assert (kept.status, kept.closed_on, kept.closed_reason) == ("revoked", TODAY, "迁回原籍")
+    restored = Permit.get_by_id(mine.id)
+    assert (restored.status, restored.closed_on, restored.closed_reason) == ("valid", None, "")
+
+
+# ── db/requests.py: opening, again, and the permit request a permit operation finishes ──
+
+
+def _open(catalogue: Catalogue, desk: Desk, number: str, service: str, **kw) -> Request:  # type: ignore[no-untyped-def]
+    return ops.open_request(
+        id_number=number, service=service, catalogue=catalogue, desk=desk, today=TODAY, **kw
+    )
+
+
+def _notes(request: Request) -> list[tuple[str, str, str]]:
+    return [
+        (e.kind, e.status_after, e.note)
+        for e in RequestEvent.select()
+        .where(RequestEvent.request == request.id)
+        .order_by(RequestEvent.id)
+    ]
+
+
+def test_the_open_request_message_in_full(head: str, desk: Desk, catalogue: Catalogue) -> None:
+    first = _open(catalogue, desk, head, "居住证申领", provided=["居民身份证"])
+    assert first.status == "pending_materials"
+    with pytest.raises(ops.OpenRequestExists) as caught:
+        _open(catalogue, desk, head, "P01", provided=["all"])
+    error = caught.value
+    assert (error.zh, error.en) == (
+        f"王德明已有未办结的“居住证申领”：{first.ticket}（待补正，{TODAY}受理），"
+        "请在该办件上继续办理（request show）；确需再次申请的，用 --again 写明原因",
+        f"P01 is already open for this person as {first.ticket} (pending_materials); "
+        "continue with that ticket, or use --again REASON",
+    )
+    assert (error.ticket, error.status, error.request.id) == (
+        first.ticket, "pending_materials", first.id,
+    )  # fmt: skip
+    assert Request.select().count() == 1
+
+
+def test_again_opens_a_second_request_with_the_reason_on_record(
+    head: str, desk: Desk, catalogue: Catalogue
+) -> None:
+    first = _open(catalogue, desk, head, "P01", provided=["居民身份证"])
+    second = _open(catalogue, desk, head, "P01", provided=["居民身份证"], again_reason="原件遗失")
+    third = _open(catalogue, desk, head, "P01", provided=["all"], note="本人到场",
+                  again_reason=" 再次核对 ")  # fmt: skip
+    assert len({first.ticket, second.ticket, third.ticket}) == 3
+    assert _notes(second)[0] == (
+        "opened", "pending_materials",
+        f"本窗口办理；再次申请（已有未办结的{first.ticket}），原因：原件遗失",
+    )  # fmt: skip
+    assert _notes(third)[0] == (
+        "opened", "accepted",
+        f"本人到场；再次申请（已有未办结的{first.ticket}、{second.ticket}），原因：再次核对",
+    )  # fmt: skip
+    assert [r.ticket for r in ops.open_requests_for(find_person(head), "P01")] == [
+        first.ticket, second.ticket, third.ticket,
+    ]  # fmt: skip
+
+
+def test_a_closed_request_does_not_block_a_new_one(
+    head: str, desk: Desk, catalogue: Catalogue
+) -> None:
+    permit_ops.issue_permit(id_number=head, catalogue=catalogue, desk=desk, today=TODAY)
+    first = _open(catalogue, desk, head, "医疗保险参保", provided=["all"])
+    ops.complete(first.ticket, desk, TODAY)
+    second = _open(catalogue, desk, head, "医疗保险参保", provided=["all"])
+    assert second.ticket != first.ticket
+    assert _notes(second)[0] == ("opened", "accepted", "本窗口办理")
+    assert ops.open_requests_for(find_person(head), "H01") == [second]
+
+
+def test_no_request_before_the_household_moved_in(
+    head: str, desk: Desk, catalogue: Catalogue
+) -> None:
+    refused(ops.open_request, id_number=head, service="P01", catalogue=catalogue, desk=desk,
+            today=D(2019, 4, 30))  # fmt: skip
+    assert Request.select().count() == 0 and RequestEvent.select().count() == 0
+
+
+def test_a_permit_operation_waits_for_missing_documents(
+    head: str, desk: Desk, catalogue: Catalogue
+) -> None:
+    pending = _open(catalogue, desk, head, "P01", provided=["居民身份证"])
+    error = refused(permit_ops.issue_permit, id_number=head, catalogue=catalogue, desk=desk,
+                    today=TODAY)  # fmt: skip
+    assert (error.zh, error.en) == (
+        f"{pending.ticket} 仍缺材料：近期一寸免冠彩色照片、居住证明；请先补正（request supplement）",
+        f"{pending.ticket} still misses documents; supplement them first",
+    )
+    assert Permit.select().count() == 0 and len(_notes(pending)) == 1
+
+
+def test_a_permit_finishes_the_accepted_request(
+    head: str, desk: Desk, catalogue: Catalogue
+) -> None:
+    accepted = _open(catalogue, desk, head, "P01", provided=["all"])
+    assert accepted.status == "accepted"
+    permit = permit_ops.issue_permit(id_number=head, catalogue=catalogue, desk=desk, today=TODAY)
+    assert Request.select().count() == 1
+    done = Request.get_by_id(accepted.id)
+    assert (done.status, done.closed_on, done.permit_id, done.version) == (
+        "completed", TODAY, permit.id, accepted.version + 1,
+    )  # fmt: skip
+    assert _notes(done)[-1] == ("completed", "completed", f"已发放居住证{permit.number}")
+    event = RequestEvent.select().order_by(RequestEvent.id.desc()).first()
+    assert (event.on, event.staff_id, event.counter_code) == (TODAY, desk.staff_id, "SXSQ01")
+
+
+def test_a_walk_in_permit_registers_and_finishes_its_own_request(
+    head: str, desk: Desk, catalogue: Catalogue
+) -> None:
+    permit = permit_ops.issue_permit(id_number=head, catalogue=catalogue, desk=desk, today=TODAY)
+    request = Request.get()
+    assert (request.service_code, request.status, request.permit_id) == (
+        "P01", "completed", permit.id,
+    )  # fmt: skip
+    assert [(k, n) for k, _, n in _notes(request)] == [
+        ("opened", "窗口当场受理"), ("completed", f"已发放居住证{permit.number}"),
+    ]  # fmt: skip
+
+
+def test_a_stale_row_cannot_overwrite_a_newer_step(
+    head: str, desk: Desk, catalogue: Catalogue
+) -> None:
+    permit_ops.issue_permit(id_number=head, catalogue=catalogue, desk=desk, today=TODAY)
+    request = _open(catalogue, desk, head, "医疗保险参保", provided=["all"])
+    stale = Request.get_by_id(request.id)
+    ops.complete(request.ticket, desk, TODAY, "已办结")
+    error = refused(ops._save, stale, status="refused")
+    assert (error.zh, error.en) == (
+        f"{request.ticket} 刚被其他窗口更新，请重新查看后再办理",
+        f"{request.ticket} was just changed at another counter; reload and try again",
+    )
+    stored = Request.get_by_id(request.id)
+    assert (stored.status, stored.version) == ("completed", request.version + 1)
+    assert stale.status == "accepted"  # the stale copy is not changed either
+    fresh = Request.get_by_id(request.id)
+    ops._save(fresh, remedy="x")
+    assert (fresh.version, fresh.remedy) == (request.version + 2, "x")
+    assert Request.get_by_id(request.id).version == request.version + 2
+
+
+# ── db/requests.py: list_requests ──
+
+
+def test_list_requests_filters_at_their_edges(
+    head: str, desk: Desk, clerk: Desk, catalogue: Catalogue, make_id: IdMaker
+) -> None:
+    other = _another(make_id)
+    days = [D(2026, 11, 23), D(2026, 11, 24), D(2026, 11, 25)]
+    opened = [
+        ops.open_request(id_number=number, service="居住证申领", catalogue=catalogue, desk=desk,
+                         today=day, provided=provided)
+        for number, day, provided in [
+            (head, days[0], ["all"]), (other, days[1], ["居民身份证"]), (other, days[2], ["all"]),
+        ]
+        if not (number == other and day == days[2])
+    ]  # fmt: skip
+    first, second = opened
+    third = _open(catalogue, desk, head, "居住证申领", provided=["all"], again_reason="补登")
+    Request.update(community="城关镇新城社区").where(Request.id == third.id).execute()
+
+    def tickets(**kw) -> list[str]:  # type: ignore[no-untyped-def]
+        return [r.ticket for r in ops.list_requests(desk=desk, **kw)]
+
+    assert tickets() == [first.ticket, second.ticket, third.ticket]
+    assert tickets(day=days[0]) == [first.ticket]
+    assert tickets(day=days[0], until=days[1]) == [first.ticket, second.ticket]
+    assert tickets(day=days[1], until=TODAY) == [second.ticket, third.ticket]
+    assert tickets(status="pending_materials") == [second.ticket]
+    assert tickets(status="accepted", community=HOME) == [first.ticket]
+    assert tickets(community="城关镇新城社区") == [third.ticket]
+    # Overdue: strictly after the promised day, open requests only, not those without one.
+    promised = first.promised_by
+    assert promised is not None and second.promised_by is None
+    assert tickets(overdue_on=promised) == []
+    assert tickets(overdue_on=promised + dt.timedelta(days=1)) == [first.ticket]
+    later = third.promised_by + dt.timedelta(days=1)
+    assert tickets(overdue_on=later) == [first.ticket, third.ticket]
+    permit_ops.issue_permit(id_number=head, catalogue=catalogue, desk=desk, today=TODAY)
+    assert tickets(overdue_on=later) == [third.ticket]  # the first is finished
+    # One community is anyone's; all of them only a supervisor's.
+    assert [r.ticket for r in ops.list_requests(community=HOME, desk=clerk)] == [
+        first.ticket, second.ticket,
+    ]  # fmt: skip
+    error = refused(ops.list_requests, desk=clerk)
+    assert (error.zh, error.en) == (
+        "只有负责人（主管，supervisor）可以查看所有社区的办件，工作人员 101 不是负责人",
+        "only a supervisor may list every community's requests; staff 101 is not one",
+    )
+    error = refused(ops.list_requests, status="lost", desk=desk)
+    assert (error.zh, error.en) == (
+        "状态“lost”无效，可选：pending_materials（待补正）、accepted（已受理）、forwarded（已转办）、"
+        "referred（已转迁出村）、completed（已办结）、refused（不予办理）",
+        "unknown status 'lost'; use one of: pending_materials, accepted, forwarded, referred, "
+        "completed, refused",
+    )
