@@ -7,14 +7,24 @@ and PostgreSQL through the `database` fixture).
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 import peewee
 import pytest
 
 from db import permits as permit_ops
 from db import requests as ops
-from db.accounts import add_staff, disable_staff, require_supervisor
-from db.models import Permit, PermitEvent, Request, RequestEvent
+from db.accounts import (
+    SESSION_MAX,
+    add_staff,
+    check_password,
+    disable_staff,
+    lock_for,
+    require_supervisor,
+    resume,
+    sign_in,
+)
+from db.models import Permit, PermitEvent, Request, RequestEvent, Staff, StaffEvent, StaffSession
 from db.people import add_household, add_person, find_person
 from db.setup import (
     Desk,
@@ -30,7 +40,7 @@ from forms import dates
 from forms.catalogue import Catalogue
 from forms.citizen_id import make_citizen_id
 from forms.errors import CounterError
-from tests.conftest import HOME, TODAY, IdMaker
+from tests.conftest import HOME, PASSWORD, TODAY, IdMaker
 
 D = dt.date
 
@@ -596,3 +606,116 @@ def test_list_requests_filters_at_their_edges(
         "unknown status 'lost'; use one of: pending_materials, accepted, forwarded, referred, "
         "completed, refused",
     )
+
+
+# ── db/accounts.py: the lock at its edges, the password rule at its limits, sessions ──
+
+T0 = dt.datetime(2026, 11, 27, 9, 0, 0)
+SECOND = dt.timedelta(seconds=1)
+
+
+def _staff_events(code: str) -> list[tuple[str, str, str]]:
+    staff = Staff.get(Staff.code == code)
+    return [
+        (e.kind, e.note, e.counter_code)
+        for e in StaffEvent.select().where(StaffEvent.staff == staff).order_by(StaffEvent.id)
+    ]
+
+
+def test_the_lock_starts_at_the_third_failure_and_ends_on_its_second(
+    database: peewee.Database, desk: Desk
+) -> None:
+    add_staff(desk, "101", "张敏", "officer", password="zhangmin-pw", now=T0)
+    for n in (1, 2):
+        error = refused(sign_in, "101", "wrong-password", now=T0)
+        assert (error.zh, error.en) == ("工号或密码不正确", "wrong staff code or password")
+        row = Staff.get(Staff.code == "101")
+        assert (row.failed_count, row.locked_until) == (n, None)
+    error = refused(sign_in, "101", "wrong-password", now=T0)
+    assert (error.zh, error.en) == (
+        "密码多次错误，账号已暂时锁定，请于 09:00:30 后再试（或请负责人重设密码）",
+        "too many wrong passwords: the account is locked until 09:00:30 "
+        "(or a supervisor resets the password)",
+    )
+    assert Staff.get(Staff.code == "101").locked_until == T0 + 30 * SECOND
+    # One second before the end the right password is refused and nothing is counted...
+    assert "锁定" in refused(sign_in, "101", "zhangmin-pw", now=T0 + 29 * SECOND).zh
+    assert Staff.get(Staff.code == "101").failed_count == 3
+    # ...at the end it signs in, and the count and the lock are cleared.
+    sign_in("101", "zhangmin-pw", now=T0 + 30 * SECOND)
+    row = Staff.get(Staff.code == "101")
+    assert (row.failed_count, row.locked_until) == (0, None)
+    assert _staff_events("101") == [
+        ("added", "窗口人员（officer）", "SXSQ01"),
+        ("sign_in_failed", "第1次", "SXSQ01"),
+        ("sign_in_failed", "第2次", "SXSQ01"),
+        ("sign_in_failed", "第3次", "SXSQ01"),
+        ("locked", "至 09:00:30", "SXSQ01"),
+        ("signed_in", "cli", "SXSQ01"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("failures", "lock"),
+    [(0, None), (2, None), (3, 30), (4, 60), (6, 240), (7, 480), (8, 900), (9, 900), (19, 900),
+     (20, 900), (10_000, 900)],
+)  # fmt: skip
+def test_lock_for_each_step(failures: int, lock: int | None) -> None:
+    assert lock_for(failures) == (None if lock is None else lock * SECOND)
+
+
+@pytest.mark.parametrize(
+    ("password", "zh", "en"),
+    [
+        ("abcdefg", "密码至少8个字符", "a password needs at least 8 characters"),
+        ("ab" * 64 + "c", "密码最多128个字符", "a password has at most 128 characters"),
+        ("abcd\x00efgh", "密码不能含控制字符", "a password cannot contain control characters"),
+    ],
+)
+def test_password_rule_messages(password: str, zh: str, en: str) -> None:
+    error = refused(check_password, password, "101", "张敏")
+    assert (error.zh, error.en) == (zh, en)
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["zzzzzzzz", "PassWord1", "WOAINI1314", "abcd1234", "ZHANGMIN",
+     "zhangmin"],
+)  # fmt: skip
+def test_password_too_easy(password: str) -> None:
+    error = refused(check_password, password, "zhangmin", "张敏敏敏敏")
+    assert error.en.startswith("this password is too easy to guess")
+    assert "张敏敏敏敏" not in error.zh
+
+
+def test_password_equal_to_the_name_is_too_easy() -> None:
+    assert "容易猜到" in refused(check_password, "WangFang", "101", "wangfang").zh
+    assert "容易猜到" in refused(check_password, "wang-fang-101", "WANG-FANG-101", "王芳").zh
+
+
+@pytest.mark.parametrize("password", ["abcdefg8", "ab" * 64, "ｗａｎｇｆａｎｇ１２３"])
+def test_passwords_at_the_limits_are_taken(password: str) -> None:
+    assert check_password(password, "101", "张敏") == unicodedata.normalize("NFKC", password)
+
+
+def test_a_session_at_its_idle_end_and_at_twelve_hours(database: peewee.Database) -> None:
+    _, token = sign_in("001", PASSWORD, now=T0)
+    session = StaffSession.get()
+    assert (session.created_at, session.last_seen, session.expires_at) == (
+        T0, T0, T0 + dt.timedelta(minutes=30),
+    )  # fmt: skip
+    end = T0 + dt.timedelta(minutes=30)
+    assert resume(token, now=end - SECOND).staff_code == "001"
+    assert StaffSession.get().expires_at == end - SECOND + dt.timedelta(minutes=30)
+    error = refused(resume, token, now=end - SECOND + dt.timedelta(minutes=30))
+    assert (error.zh, error.en) == (
+        "未登录或登录已过期，请先运行：ziyang-counter login",
+        "not signed in (or the session expired): run 'ziyang-counter login'",
+    )
+    _, token = sign_in("001", PASSWORD, now=T0)
+    moment = T0
+    while moment + dt.timedelta(minutes=29) < T0 + SESSION_MAX:
+        moment += dt.timedelta(minutes=29)
+        resume(token, now=moment)
+    assert resume(token, now=T0 + SESSION_MAX - SECOND).staff_code == "001"
+    refused(resume, token, now=T0 + SESSION_MAX)
