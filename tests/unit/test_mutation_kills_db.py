@@ -37,9 +37,11 @@ from db.setup import (
 )
 from db.views import check_period
 from forms import dates
+from forms import permits as rules
 from forms.catalogue import Catalogue
 from forms.citizen_id import make_citizen_id
 from forms.errors import CounterError
+from forms.workdays import add_working_days
 from tests.conftest import HOME, PASSWORD, TODAY, IdMaker
 
 D = dt.date
@@ -719,3 +721,137 @@ def test_a_session_at_its_idle_end_and_at_twelve_hours(database: peewee.Database
         resume(token, now=moment)
     assert resume(token, now=T0 + SESSION_MAX - SECOND).staff_code == "001"
     refused(resume, token, now=T0 + SESSION_MAX)
+
+
+# ── db/permits.py: issue, endorse, replace ──
+
+
+def _last_permit_event() -> PermitEvent:
+    return PermitEvent.select().order_by(PermitEvent.id.desc()).first()
+
+
+def test_issue_on_the_due_day_is_on_time_and_the_day_after_is_late(
+    head: str, desk: Desk, catalogue: Catalogue, make_id: IdMaker
+) -> None:
+    other = _another(make_id)
+    opened_on = D(2026, 10, 9)
+    due = add_working_days(opened_on, 15)
+    for number in (head, other):
+        ops.open_request(id_number=number, service="P01", catalogue=catalogue, desk=desk,
+                         today=opened_on, provided=["all"])  # fmt: skip
+    on_time = permit_ops.issue_permit(id_number=head, catalogue=catalogue, desk=desk, today=due)
+    assert (on_time.accepted_on, on_time.issue_due_by, on_time.issued_on) == (opened_on, due, due)
+    event = _last_permit_event()
+    assert (event.kind, event.note, event.on, event.valid_until) == (
+        "issued", "", due, rules.valid_until_for(due),
+    )  # fmt: skip
+    late_day = due + dt.timedelta(days=1)
+    late = permit_ops.issue_permit(id_number=other, catalogue=catalogue, desk=desk, today=late_day)
+    assert late.issue_due_by == due
+    assert (_last_permit_event().note, _last_permit_event().late) == ("超过15个工作日发证", False)
+    stored = Permit.get_by_id(on_time.id)
+    assert (stored.status, stored.community, stored.valid_until, stored.residence_since) == (
+        "valid", HOME, rules.valid_until_for(due), D(2019, 5, 1),
+    )  # fmt: skip
+    assert stored.number == f"{catalogue.county_code}-2026-000001"
+    assert Permit.get_by_id(late.id).number == f"{catalogue.county_code}-2026-000002"
+
+
+def test_a_permit_after_a_revocation_counts_residence_from_its_issue(
+    head: str, desk: Desk, catalogue: Catalogue
+) -> None:
+    permit_ops.issue_permit(id_number=head, catalogue=catalogue, desk=desk, today=TODAY)
+    permit_ops.revoke_permit(id_number=head, reason="迁回原籍", desk=desk, today=TODAY)
+    later = D(2026, 12, 1)
+    again = permit_ops.issue_permit(id_number=head, catalogue=catalogue, desk=desk, today=later)
+    assert (again.residence_since, again.issued_on) == (later, later)
+    assert Permit.get_by_id(again.id).residence_since == later
+
+
+def test_endorse_on_time_and_late_writes_the_permit_the_event_and_the_request(
+    head: str, desk: Desk, catalogue: Catalogue
+) -> None:
+    first = permit_ops.issue_permit(
+        id_number=head, catalogue=catalogue, desk=desk, today=D(2025, 11, 3)
+    )
+    assert first.valid_until == D(2026, 11, 2)
+    on_time_day = rules.endorsement_opens(first.valid_until)
+    endorsed = permit_ops.endorse_permit(
+        id_number=head, catalogue=catalogue, desk=desk, today=on_time_day
+    )
+    assert (endorsed.valid_until, endorsed.residence_since) == (D(2027, 11, 2), D(2019, 5, 1))
+    stored = Permit.get_by_id(first.id)
+    assert (stored.valid_until, stored.residence_since) == (D(2027, 11, 2), D(2019, 5, 1))
+    event = _last_permit_event()
+    assert (event.kind, event.note, event.late, event.on, event.valid_until) == (
+        "endorsed", "按期签注", False, on_time_day, D(2027, 11, 2),
+    )  # fmt: skip
+    request = Request.select().order_by(Request.id.desc()).first()
+    assert (request.service_code, request.status, request.permit_id) == (
+        "P02",
+        "completed",
+        first.id,
+    )
+    assert _notes(request)[-1] == ("completed", "completed", "已签注，有效期至2027-11-02")
+    late_day = D(2027, 11, 3)
+    late = permit_ops.endorse_permit(id_number=head, catalogue=catalogue, desk=desk, today=late_day)
+    assert (late.valid_until, late.residence_since) == (rules.valid_until_for(late_day), late_day)
+    stored = Permit.get_by_id(first.id)
+    assert (stored.valid_until, stored.residence_since) == (D(2028, 11, 2), late_day)
+    event = _last_permit_event()
+    assert (event.note, event.late, event.residence_since) == (
+        "逾期签注，使用功能恢复，居住年限自签注之日起连续计算", True, late_day,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("reason", "label"), [("lost", "遗失补领"), ("damaged", "损坏换领（原证已交回）")]
+)
+def test_replace_closes_the_old_permit_and_carries_its_dates(
+    head: str, desk: Desk, catalogue: Catalogue, reason: str, label: str
+) -> None:
+    old = permit_ops.issue_permit(id_number=head, catalogue=catalogue, desk=desk, today=TODAY)
+    day = D(2026, 12, 1)
+    new = permit_ops.replace_permit(
+        id_number=head, reason=reason, catalogue=catalogue, desk=desk, today=day
+    )
+    closed = Permit.get_by_id(old.id)
+    assert (closed.status, closed.closed_on, closed.closed_reason) == ("replaced", day, label)
+    stored = Permit.get_by_id(new.id)
+    assert (stored.status, stored.valid_until, stored.residence_since, stored.replaces_id) == (
+        "valid", old.valid_until, old.residence_since, old.id,
+    )  # fmt: skip
+    assert (stored.fee_yuan, stored.issued_on, stored.accepted_on, stored.community) == (
+        20, day, day, HOME,
+    )  # fmt: skip
+    assert stored.issue_due_by == add_working_days(day, 15)
+    assert permit_events()[-2:] == [
+        ("replaced", f"{label}，由{new.number}替代，原证号作废"),
+        ("issued", f"{label}，替代{old.number}，收取工本费20元"),
+    ]
+    request = Request.select().order_by(Request.id.desc()).first()
+    assert (request.service_code, request.status, request.permit_id) == ("P03", "completed", new.id)
+    assert _notes(request)[-1] == ("completed", "completed", f"已补换发居住证{new.number}")
+
+
+def test_replace_with_an_unknown_reason_is_refused_before_anything(
+    head: str, desk: Desk, catalogue: Catalogue
+) -> None:
+    permit_ops.issue_permit(id_number=head, catalogue=catalogue, desk=desk, today=TODAY)
+    error = refused(permit_ops.replace_permit, id_number=head, reason="stolen",
+                    catalogue=catalogue, desk=desk, today=TODAY)  # fmt: skip
+    assert (error.zh, error.en) == (
+        "补换领原因应为 lost（遗失）或 damaged（损坏）：stolen",
+        "replacement reason must be lost or damaged, got 'stolen'",
+    )
+    assert Permit.get().status == "valid" and Request.select().count() == 1
+
+
+def test_a_refused_permit_operation_says_why_in_full(
+    head: str, desk: Desk, catalogue: Catalogue
+) -> None:
+    error = refused(permit_ops.endorse_permit, id_number=head, catalogue=catalogue, desk=desk,
+                    today=TODAY)  # fmt: skip
+    assert error.zh.startswith("不能办理居住证签注：")
+    assert error.en.startswith("cannot endorse the permit: ")
+    assert Request.select().count() == 0 and Permit.select().count() == 0
