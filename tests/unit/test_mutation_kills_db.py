@@ -855,3 +855,16 @@ def test_a_refused_permit_operation_says_why_in_full(
     assert error.zh.startswith("不能办理居住证签注：")
     assert error.en.startswith("cannot endorse the permit: ")
     assert Request.select().count() == 0 and Permit.select().count() == 0
+
+
+def test_no_undo_once_a_new_permit_was_issued_the_same_day(
+    head: str, desk: Desk, catalogue: Catalogue
+) -> None:
+    """The newest permit is the one issued last: on the same day, the higher id."""
+    permit_ops.issue_permit(id_number=head, catalogue=catalogue, desk=desk, today=TODAY)
+    permit_ops.revoke_permit(id_number=head, reason="迁回原籍", desk=desk, today=TODAY)
+    permit_ops.issue_permit(id_number=head, catalogue=catalogue, desk=desk, today=TODAY)
+    error = refused(permit_ops.unrevoke_permit, id_number=head, reason="误注销", desk=desk,
+                    today=TODAY)  # fmt: skip
+    assert error.zh == "当事人居住证有效，没有可撤销的注销"
+    assert [p.status for p in Permit.select().order_by(Permit.id)] == ["revoked", "valid"]
