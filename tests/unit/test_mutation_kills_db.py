@@ -868,3 +868,112 @@ def test_no_undo_once_a_new_permit_was_issued_the_same_day(
                     today=TODAY)  # fmt: skip
     assert error.zh == "当事人居住证有效，没有可撤销的注销"
     assert [p.status for p in Permit.select().order_by(Permit.id)] == ["revoked", "valid"]
+
+
+# ── db/requests.py: the handling steps ──
+
+
+@pytest.fixture
+def holder(head: str, desk: Desk, catalogue: Catalogue) -> str:
+    """The head, with a permit (most services ask for it)."""
+    permit_ops.issue_permit(id_number=head, catalogue=catalogue, desk=desk, today=TODAY)
+    return head
+
+
+def test_supplement_step_by_step(holder: str, desk: Desk, catalogue: Catalogue) -> None:
+    request = _open(catalogue, desk, holder, "P03", provided=["居民身份证"], again_reason="")
+    assert request.status == "pending_materials" and request.promised_by is None
+    for nothing in ([], ["  "]):
+        error = refused(ops.supplement, request.ticket, nothing, desk, TODAY)
+        assert (error.zh, error.en) == (
+            "请用 --provided 写明补交的材料",
+            "name the documents with --provided",
+        )
+    day = D(2026, 11, 30)
+    partly = ops.supplement(request.ticket, ["近期一寸免冠彩色照片"], desk, day, "本人送来")
+    assert (partly.status, partly.promised_by) == ("pending_materials", None)
+    assert partly.documents_missing == ["原居住证或遗失声明"]
+    assert partly.documents_received == ["居民身份证", "近期一寸免冠彩色照片"]
+    stored = Request.get_by_id(request.id)
+    assert (stored.status, stored.documents_missing, stored.version) == (
+        "pending_materials", ["原居住证或遗失声明"], request.version + 1,
+    )  # fmt: skip
+    assert _notes(stored)[-1] == (
+        "supplemented", "pending_materials", "补交：近期一寸免冠彩色照片；仍缺：原居住证或遗失声明；本人送来",
+    )  # fmt: skip
+    done = ops.supplement(request.ticket, ["all"], desk, day)
+    assert (done.status, done.promised_by, done.documents_missing) == (
+        "accepted", add_working_days(day, 15), [],
+    )  # fmt: skip
+    stored = Request.get_by_id(request.id)
+    assert (stored.status, stored.promised_by) == ("accepted", add_working_days(day, 15))
+    assert _notes(stored)[-1] == (
+        "supplemented", "accepted", "补交：原居住证或遗失声明；材料齐全，正式受理",
+    )  # fmt: skip
+    event = RequestEvent.select().order_by(RequestEvent.id.desc()).first()
+    assert (event.on, event.staff_id, event.counter_code) == (day, desk.staff_id, "SXSQ01")
+    error = refused(ops.supplement, request.ticket, ["all"], desk, day)
+    assert "accepted" in error.en
+
+
+def test_forward_and_return(holder: str, desk: Desk, catalogue: Catalogue) -> None:
+    here = _open(catalogue, desk, holder, "医疗保险参保", provided=["all"])
+    error = refused(ops.forward, here.ticket, desk, TODAY)
+    assert (error.zh, error.en) == (
+        f"{here.ticket}（医疗保险参保）由本窗口办理或已转迁出村，不需转办",
+        f"{here.ticket} is not a collect-and-forward request",
+    )
+    assert Request.get_by_id(here.id).status == "accepted"
+    request = _open(catalogue, desk, holder, "城乡低保申请", provided=["all"])
+    assert (request.decision, request.status) == ("forward_department", "accepted")
+    forwarded = ops.forward(request.ticket, desk, TODAY)
+    assert forwarded.status == "forwarded" == Request.get_by_id(request.id).status
+    assert _notes(forwarded)[-1] == ("forwarded", "forwarded", "材料移交紫阳县民政局")
+    for no_reason in ("", "  "):
+        error = refused(ops.return_request, request.ticket, desk, TODAY, no_reason)
+        assert (error.zh, error.en) == (
+            "退回须说明原因（--note）",
+            "a return needs a reason (--note)",
+        )
+    returned = ops.return_request(request.ticket, desk, TODAY, "缺少收入证明")
+    assert returned.status == "accepted" == Request.get_by_id(request.id).status
+    assert _notes(returned)[-1] == ("returned", "accepted", "缺少收入证明")
+    again = ops.forward(request.ticket, desk, TODAY, "补齐后再次移交")
+    assert _notes(again)[-1] == ("forwarded", "forwarded", "补齐后再次移交")
+    assert Request.get_by_id(request.id).version == request.version + 3
+
+
+def test_complete_and_refuse(holder: str, desk: Desk, catalogue: Catalogue) -> None:
+    permit_request = _open(catalogue, desk, holder, "P03", provided=["all"])
+    error = refused(ops.complete, permit_request.ticket, desk, TODAY)
+    assert (error.zh, error.en) == (
+        f"{permit_request.ticket} 是居住证事项，请用 permit issue/endorse/replace 办结",
+        f"{permit_request.ticket} is a permit request: finish it with permit issue/endorse/replace",
+    )
+    assert Request.get_by_id(permit_request.id).status == "accepted"
+    request = _open(catalogue, desk, holder, "医疗保险参保", provided=["all"])
+    day = D(2026, 11, 30)
+    done = ops.complete(request.ticket, desk, day, "已参保")
+    stored = Request.get_by_id(request.id)
+    assert (done.status, stored.status, stored.closed_on) == ("completed", "completed", day)
+    assert _notes(stored)[-1] == ("completed", "completed", "已参保")
+    other = _open(catalogue, desk, holder, "城乡低保申请", provided=["all"])
+    for no_reason in ("", "  "):
+        error = refused(ops.refuse, other.ticket, desk, day, no_reason)
+        assert (error.zh, error.en) == (
+            "不予办理须写明理由及办理途径（--note）",
+            "a refusal needs its reason and what would make it possible (--note)",
+        )
+    refusal = ops.refuse(other.ticket, desk, day, " 收入高于低保标准，可申请临时救助 ")
+    stored = Request.get_by_id(other.id)
+    assert (stored.status, stored.closed_on, stored.remedy) == (
+        "refused", day, "收入高于低保标准，可申请临时救助",
+    )  # fmt: skip
+    side = next(r for r in other.reasons if r["rule"].startswith("SIDE-"))
+    assert stored.reasons == [
+        *other.reasons,
+        {"rule": "REFUSED-AFTER-ACCEPTANCE", "text": "收入高于低保标准，可申请临时救助",
+         "basis": side["basis"], "refusing": True},
+    ]  # fmt: skip
+    assert refusal.reasons == stored.reasons
+    assert _notes(stored)[-1] == ("refused", "refused", "收入高于低保标准，可申请临时救助")
