@@ -29,9 +29,11 @@ from db.people import add_household, add_person, find_person
 from db.setup import (
     Desk,
     backdate_window,
+    check_known_community,
     check_staff_code,
     get_setting,
     init_counter,
+    known_communities,
     load_desk,
     set_backdate_window,
 )
@@ -977,3 +979,76 @@ def test_complete_and_refuse(holder: str, desk: Desk, catalogue: Catalogue) -> N
     ]  # fmt: skip
     assert refusal.reasons == stored.reasons
     assert _notes(stored)[-1] == ("refused", "refused", "收入高于低保标准，可申请临时救助")
+
+
+# ── db/setup.py: init_counter's limits, known communities ──
+
+
+@pytest.mark.parametrize("number", [0, 100, -1])
+def test_init_refuses_a_counter_number_out_of_range(database: peewee.Database, number: int) -> None:
+    error = refused(init_counter, None, number, reconfigure=True)
+    assert (error.zh, error.en) == (
+        "窗口号应在1至99之间",
+        "counter number must be between 1 and 99",
+    )
+    assert get_setting("counter_no") == "1"
+
+
+@pytest.mark.parametrize("number", [1, 99])
+def test_init_takes_the_first_and_last_counter_number(
+    database: peewee.Database, number: int
+) -> None:
+    assert init_counter(None, number, reconfigure=True)["counter"] == number
+    assert get_setting("counter_no") == str(number)
+
+
+@pytest.mark.parametrize("code", ["ABCDEFGHI", "A-B", "张", " "])
+def test_init_refuses_a_bad_office_code(database: peewee.Database, code: str) -> None:
+    error = refused(init_counter, None, None, code, reconfigure=True)
+    assert (error.zh, error.en) == (
+        "机构代码应为1至8位字母或数字",
+        "office code must be 1 to 8 letters or digits",
+    )
+    assert get_setting("office_code") == "SXSQ"
+
+
+def test_init_office_code_edges_and_phone(database: peewee.Database) -> None:
+    assert init_counter(None, None, " ab1 ", reconfigure=True)["office_code"] == "AB1"
+    assert init_counter(None, None, "Z", reconfigure=True)["office_code"] == "Z"
+    assert init_counter(None, None, "ABCDEFGH", reconfigure=True)["office_code"] == "ABCDEFGH"
+    assert get_setting("office_code") == "ABCDEFGH"
+    # A new community without a code gets its own initials; the same community keeps the code.
+    moved = init_counter("城关镇新城社区", None, reconfigure=True)
+    assert (moved["community"], moved["office_code"]) == ("城关镇新城社区", "XCSQ")
+    assert init_counter("城关镇新城社区", None)["office_code"] == "XCSQ"
+    result = init_counter(None, None, None, "13912345678")
+    assert (result["phone"], get_setting("phone")) == ("13912345678", "13912345678")
+    assert init_counter()["phone"] == "13912345678"
+
+
+def test_known_communities_and_the_refusal_with_suggestions(
+    database: peewee.Database, make_id: IdMaker
+) -> None:
+    assert known_communities() == [HOME]
+    assert check_known_community(HOME) == HOME
+    init_counter("城关镇新城社区", reconfigure=True)  # a household there, then back home
+    add_household(
+        origin_village="洞河镇麻园村",
+        community="城关镇新城社区",
+        moved_in=D(2020, 1, 1),
+        today=TODAY,
+    )
+    init_counter(HOME, reconfigure=True)
+    assert known_communities() == sorted([HOME, "城关镇新城社区"])
+    assert check_known_community("城关镇新城社区") == "城关镇新城社区"
+    error = refused(check_known_community, "城关镇新城小区", "本窗口社区", "counter community")
+    assert (error.zh, error.en) == (
+        "本窗口社区“城关镇新城小区”不在本数据库已知社区中，是否为：城关镇新城社区",
+        "counter community '城关镇新城小区' is not a community this database knows; "
+        "did you mean: 城关镇新城社区",
+    )
+    error = refused(check_known_community, "ABC")
+    assert (error.zh, error.en) == (
+        "社区“ABC”不在本数据库已知社区中",
+        "community 'ABC' is not a community this database knows",
+    )
