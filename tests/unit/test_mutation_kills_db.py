@@ -24,6 +24,7 @@ from db.accounts import (
     resume,
     sign_in,
 )
+from db.clock import clock
 from db.models import Permit, PermitEvent, Request, RequestEvent, Staff, StaffEvent, StaffSession
 from db.people import add_household, add_person, find_person
 from db.setup import (
@@ -1052,3 +1053,16 @@ def test_known_communities_and_the_refusal_with_suggestions(
         "社区“ABC”不在本数据库已知社区中",
         "community 'ABC' is not a community this database knows",
     )
+
+
+def test_list_requests_is_in_the_order_they_were_opened_at(
+    holder: str, desk: Desk, catalogue: Catalogue
+) -> None:
+    """By the recorded time, not by row id: a counter whose clock is behind (or a request
+    entered later for an earlier moment) sorts by when it says it was opened."""
+    with clock(dt.datetime(2026, 11, 27, 11, 0)):
+        late = _open(catalogue, desk, holder, "医疗保险参保", provided=["all"])
+    with clock(dt.datetime(2026, 11, 27, 9, 30)):
+        early = _open(catalogue, desk, holder, "城乡低保申请", provided=["all"])
+    listed = [r.ticket for r in ops.list_requests(day=TODAY, community=HOME)]
+    assert [t for t in listed if t in (early.ticket, late.ticket)] == [early.ticket, late.ticket]
