@@ -373,7 +373,11 @@ def test_reconfigure_refusal_names_every_change_and_changes_nothing(
     # The same values again are no change; reconfigure takes the new ones.
     assert init_counter(HOME, 1)["office_code"] == "SXSQ"
     changed = init_counter(None, 3, reconfigure=True)
-    assert (changed["community"], changed["counter"], changed["office_code"]) == (HOME, 3, "SXSQ")
+    assert (changed["community"], changed["counter_no"], changed["office_code"]) == (
+        HOME,
+        3,
+        "SXSQ",
+    )
     assert get_setting("counter_no") == "3"
 
 
@@ -999,7 +1003,7 @@ def test_init_refuses_a_counter_number_out_of_range(database: peewee.Database, n
 def test_init_takes_the_first_and_last_counter_number(
     database: peewee.Database, number: int
 ) -> None:
-    assert init_counter(None, number, reconfigure=True)["counter"] == number
+    assert init_counter(None, number, reconfigure=True)["counter_no"] == number
     assert get_setting("counter_no") == str(number)
 
 
