@@ -201,7 +201,7 @@ def unrevoke_permit(*, id_number: str, reason: str, desk: Desk, today: dt.date) 
     person = find_person(id_number, today)
     with db.atomic():
         lock_person(person)
-        newest = person.permits.order_by(Permit.issued_on.desc(), Permit.id.desc()).first()
+        newest = person.permits.order_by(Permit.id.desc()).first()
         if newest is None or newest.status != "revoked":
             state = (
                 "未持有居住证" if newest is None else f"居住证{rules.STATUS_LABELS[newest.status]}"
@@ -228,7 +228,7 @@ def unrevoke_permit(*, id_number: str, reason: str, desk: Desk, today: dt.date) 
 def show_permit(id_number: str, today: dt.date) -> tuple[Permit, list[Permit]]:
     """The current permit and all earlier ones, newest first."""
     person = find_person(id_number, today)
-    all_permits = list(person.permits.order_by(Permit.issued_on.desc(), Permit.id.desc()))
+    all_permits = list(person.permits.order_by(Permit.id.desc()))
     if not all_permits:
         raise CounterError(
             f"{person.name} 尚未办理居住证（可办理：居住证申领 P01）",

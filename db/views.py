@@ -37,8 +37,11 @@ def check_period(first: dt.date, last: dt.date, *, max_days: int = 366) -> None:
 
 
 def current_permit(person: Person) -> Permit | None:
-    """The newest permit of a person, whatever its state (older ones were replaced)."""
-    return person.permits.order_by(Permit.issued_on.desc(), Permit.id.desc()).first()
+    """The person's newest permit, whatever its state (older ones were replaced or revoked).
+
+    Newest is the one issued last, by insertion order: a permit issued after a revocation may
+    carry an earlier, back-dated issue day than the one it follows."""
+    return person.permits.order_by(Permit.id.desc()).first()
 
 
 def address_of(household: Household) -> str:

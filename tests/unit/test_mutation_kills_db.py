@@ -1070,3 +1070,35 @@ def test_list_requests_is_in_the_order_they_were_opened_at(
         early = _open(catalogue, desk, holder, "城乡低保申请", provided=["all"])
     listed = [r.ticket for r in ops.list_requests(day=TODAY, community=HOME)]
     assert [t for t in listed if t in (early.ticket, late.ticket)] == [early.ticket, late.ticket]
+
+
+# ── the current permit is the one issued last, whatever business day it carries ──
+
+
+def test_a_permit_back_dated_before_a_revoked_one_is_the_current_one(
+    head: str, catalogue: Catalogue, desk: object
+) -> None:
+    """Issued on the 25th, revoked on the 26th, a new permit entered on the 27th for the 20th
+    (within the back-dating window): the new one is current, valid, and its history shown first."""
+    from db.views import current_permit
+
+    first = permit_ops.issue_permit(
+        id_number=head, catalogue=catalogue, desk=desk, today=D(2026, 11, 25)
+    )  # type: ignore[arg-type]
+    permit_ops.revoke_permit(id_number=head, reason="误登记", desk=desk, today=D(2026, 11, 26))  # type: ignore[arg-type]
+    second = permit_ops.issue_permit(
+        id_number=head, catalogue=catalogue, desk=desk, today=D(2026, 11, 20)
+    )  # type: ignore[arg-type]
+    assert second.issued_on < first.issued_on
+    person = find_person(head, TODAY)
+    assert current_permit(person).number == second.number  # type: ignore[union-attr]
+    shown, earlier = permit_ops.show_permit(head, TODAY)
+    assert shown.number == second.number and [p.number for p in earlier] == [first.number]
+    decision = ops.check(
+        id_number=head, service="医疗保险参保", catalogue=catalogue, community=HOME, today=TODAY
+    )
+    assert decision.decision == "handle"
+    with pytest.raises(CounterError, match="没有可撤销的注销"):  # the newest permit is valid
+        permit_ops.unrevoke_permit(
+            id_number=head, reason="误注销", desk=desk, today=D(2026, 11, 26)
+        )  # type: ignore[arg-type]
