@@ -201,7 +201,7 @@ def unrevoke_permit(*, id_number: str, reason: str, desk: Desk, today: dt.date) 
     person = find_person(id_number, today)
     with db.atomic():
         lock_person(person)
-        newest = person.permits.order_by(Permit.id.desc()).first()
+        newest = current_permit(person)
         if newest is None or newest.status != "revoked":
             state = (
                 "未持有居住证" if newest is None else f"居住证{rules.STATUS_LABELS[newest.status]}"
