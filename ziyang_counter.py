@@ -1512,6 +1512,28 @@ def staff_idle_minutes(
     )
 
 
+@staff_app.command("lock-minutes")
+@guarded
+def staff_lock_minutes(
+    ctx: typer.Context,
+    minutes: Annotated[
+        int | None, typer.Argument(help="窗口桌面无操作多少分钟后锁屏（1至60）/ minutes")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """查看或（负责人）修改桌面锁屏时间 / show or (supervisor) set the desk's idle lock time."""
+    from db.accounts import desk_lock_minutes, set_desk_lock_minutes
+
+    s = session(ctx)
+    s.open()
+    value = desk_lock_minutes() if minutes is None else set_desk_lock_minutes(s.desk(), minutes)
+    emit(
+        as_json,
+        {"lock_minutes": value},
+        f"窗口桌面无操作{value}分钟后锁屏 / the desk locks after {value} idle minutes",
+    )
+
+
 @staff_app.command("backdate-days")
 @guarded
 def staff_backdate_days(
@@ -1700,92 +1722,17 @@ def deliver(
 
 
 def checked_target(target: Any, force: bool) -> Any:
-    """Where a PDF may go: never the open database, never a folder, never someone's file.
-
-    An existing file is replaced only if it is a PDF this program wrote (its creator mark), or
-    with --force; the database file and its -wal/-shm/-journal companions never.
-    """
-    import os
-    from pathlib import Path
-
+    """Where a PDF may go (printouts/output.py), guarding the open database file."""
     from db.connection import sqlite_file
+    from printouts.output import checked_target as checked
 
-    target = Path(os.path.abspath(target))
-    if target.is_dir():
-        raise CounterError(
-            f"--out 应为 PDF 文件路径，{target} 是文件夹",
-            f"--out must be a PDF file path; {target} is a folder",
-        )
-    if target.exists() and not target.is_file():  # /dev/null, a pipe: even --force won't
-        raise CounterError(
-            f"--out 应为普通文件路径，{target} 不是普通文件",
-            f"--out must be a regular file path; {target} is not one",
-        )
-    if not target.parent.is_dir():
-        raise CounterError(
-            f"文件读写失败 {target.parent}：文件夹不存在（请先建好文件夹）",
-            f"file error {target.parent}: the folder does not exist (create it first)",
-        )
-    database = sqlite_file()
-    if database is not None:
-        real = os.path.realpath(target)
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            guarded_path = f"{database}{suffix}"
-            if real == os.path.realpath(guarded_path) or (
-                target.exists()
-                and os.path.exists(guarded_path)
-                and os.path.samefile(target, guarded_path)
-            ):
-                raise CounterError(
-                    f"--out 指向正在使用的数据库文件 {guarded_path}，拒绝覆盖",
-                    f"--out names the open database file {guarded_path}; refusing to overwrite it",
-                )
-    if target.exists() and not force and not is_our_pdf(target):
-        raise CounterError(
-            f"{target} 已存在且不是本程序生成的 PDF，未覆盖；换一个文件名，或确认后加 --force",
-            f"{target} exists and is not a PDF written by this program; not overwritten "
-            "(choose another name, or add --force)",
-        )
-    return target
-
-
-def is_our_pdf(path: Any) -> bool:
-    """A PDF this program wrote: it starts with %PDF- and carries our creator mark."""
-    from printouts.layout import PDF_CREATOR
-
-    try:
-        with open(path, "rb") as handle:
-            if handle.read(5) != b"%PDF-":
-                return False
-            handle.seek(0)
-            data = handle.read(64 * 1024 * 1024)
-    except OSError:
-        return False
-    mark = PDF_CREATOR.encode("ascii")
-    return b"/Creator (" + mark + b")" in data or b"/Producer (" + mark + b")" in data
+    return checked(target, force, sqlite_file())
 
 
 def write_replacing(render: Callable[[str], Any], target: Any) -> Any:
-    """Render into a temporary file beside `target`, then rename it into place: a failure
-    leaves no half file and the old one untouched."""
-    import os
-    import tempfile
+    from printouts.output import write_replacing as replacing
 
-    handle, temporary = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".part"
-    )
-    os.close(handle)
-    try:
-        result = render(temporary)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes it private; a printout is not
-        os.replace(temporary, target)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-    return result
+    return replacing(render, target)
 
 
 @print_app.command("receipt")

@@ -507,6 +507,33 @@ def set_session_idle(desk: Desk, minutes: int) -> int:
     return minutes
 
 
+DESK_LOCK_DEFAULT = 5  # minutes without a key press before the desk locks its screen
+DESK_LOCK_RANGE = (1, 60)
+
+
+def desk_lock_minutes() -> int:
+    """Minutes of no input before the desk locks (settings key `desk_lock_minutes`)."""
+    raw = get_setting("desk_lock_minutes")
+    try:
+        value = int(raw) if raw else DESK_LOCK_DEFAULT
+    except ValueError:
+        value = DESK_LOCK_DEFAULT
+    low, high = DESK_LOCK_RANGE
+    return min(max(value, low), high)
+
+
+def set_desk_lock_minutes(desk: Desk, minutes: int) -> int:
+    ensure_ready()
+    low, high = DESK_LOCK_RANGE
+    if not low <= minutes <= high:
+        raise CounterError(
+            f"锁屏时间应在{low}至{high}分钟之间", f"the lock time must be {low} to {high} minutes"
+        )
+    require_supervisor(desk, "修改锁屏时间", "change the desk lock time")
+    set_setting("desk_lock_minutes", str(minutes))
+    return minutes
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 

@@ -1,0 +1,93 @@
+"""The desk's shell: it starts, signs in, locks and unlocks, and F1 answers on every screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from db.demo import DEMO_PASSWORDS
+from db.models import StaffEvent, StaffSession
+from tests.ui.conftest import drive, settle, type_text
+
+
+def test_sign_in_through_the_screen(make_app: Any) -> None:
+    app = make_app(code=None)
+
+    async def steps(pilot: Any) -> None:
+        from tui.screens.signin import SignInScreen
+
+        assert isinstance(app.screen, SignInScreen)
+        await type_text(pilot, "101")
+        await pilot.press("enter")
+        await type_text(pilot, "wrong-password")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        assert "工号或密码不正确" in str(app.screen.query_one("#error").render())
+        await type_text(pilot, DEMO_PASSWORDS["101"])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.ctx.desk is not None and app.ctx.desk.staff_code == "101"
+        assert type(app.screen).__name__ == "HomeScreen"
+
+    drive(app, steps)
+    session = StaffSession.select().order_by(StaffSession.id.desc()).first()
+    assert session.client == "desk" and session.staff.code == "101"
+    kinds = [e.kind for e in StaffEvent.select().where(StaffEvent.staff == session.staff)]
+    assert "sign_in_failed" in kinds or any("fail" in k for k in kinds)
+
+
+def test_lock_needs_the_same_password(make_app: Any) -> None:
+    app = make_app()
+
+    async def steps(pilot: Any) -> None:
+        from tui.screens.lock import LockScreen
+
+        await pilot.press("f10")
+        await settle(pilot)
+        assert isinstance(app.screen, LockScreen)
+        await pilot.press("escape")  # Esc never unlocks
+        assert isinstance(app.screen, LockScreen)
+        await type_text(pilot, DEMO_PASSWORDS["102"])  # someone else's password
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LockScreen)
+        await type_text(pilot, DEMO_PASSWORDS["101"])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, LockScreen)
+
+    drive(app, steps)
+
+
+def test_idle_lock(make_app: Any) -> None:
+    app = make_app(lock_minutes=0.001)
+
+    async def steps(pilot: Any) -> None:
+        from tui.screens.lock import LockScreen
+
+        await pilot.pause(0.2)
+        app.check_idle_lock()
+        await settle(pilot)
+        assert isinstance(app.screen, LockScreen)
+
+    drive(app, steps)
+
+
+def test_f1_and_alt_h_show_help(make_app: Any) -> None:
+    app = make_app()
+
+    async def steps(pilot: Any) -> None:
+        from tui.screens.help import HelpScreen
+
+        for key in ("f1", "alt+h"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, HelpScreen)
+            text = str(app.screen.query_one("#app-keys").render())
+            assert "F3 / Alt+N" in text and "新办件" in text
+            assert "首页" in str(app.screen.query_one("#about").render())
+            await pilot.press("escape")
+            await settle(pilot)
+            assert not isinstance(app.screen, HelpScreen)
+
+    drive(app, steps)

@@ -1,0 +1,262 @@
+"""The counter desk: a keyboard-first Textual app over the same `db/` operations as the CLI.
+
+`build_app` takes an open database (tests pass a temporary one) and returns the App; nothing is
+opened at import time. Screens live one per file under tui/screens/, widgets under tui/widgets/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import peewee
+from textual import events
+from textual.app import App
+from textual.theme import Theme
+
+from tui.context import DeskContext
+from tui.keys import app_bindings
+
+if TYPE_CHECKING:
+    from db.setup import Desk
+    from tui.printing import Printed
+
+HIGH_CONTRAST = Theme(
+    name="ziyang-high-contrast",
+    primary="#ffff00",
+    secondary="#00ffff",
+    accent="#ffffff",
+    foreground="#ffffff",
+    background="#000000",
+    surface="#000000",
+    panel="#000000",
+    success="#00ff00",
+    warning="#ffff00",
+    error="#ff5555",
+    dark=True,
+)
+
+
+class CounterApp(App[None]):
+    """One counter. `ctx` carries the database, who is signed in and the clock."""
+
+    TITLE = "紫阳县搬迁群众社区服务窗口"
+    CSS_PATH: ClassVar = [Path(__file__).parent / "app.tcss"]
+    BINDINGS: ClassVar = app_bindings()
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(
+        self,
+        ctx: DeskContext,
+        *,
+        high_contrast: bool = False,
+        ascii_borders: bool = False,
+        lock_minutes: float | None = None,
+    ) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.ascii_borders = ascii_borders
+        self.lock_minutes = lock_minutes  # None = the database's desk_lock_minutes
+        self.last_input = time.monotonic()
+        self.printed_files: list[Printed] = []
+        self.register_theme(HIGH_CONTRAST)
+        if high_contrast:
+            self.theme = HIGH_CONTRAST.name
+
+    # ───────────────────────── start ─────────────────────────
+    def on_mount(self) -> None:
+        if self.ascii_borders:
+            self.add_class("-ascii")
+        from tui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if not self.ctx.signed_in:
+            self.ask_sign_in()
+        self.set_interval(10, self.check_idle_lock)
+
+    def ask_sign_in(self) -> None:
+        from tui.screens.signin import SignInScreen
+
+        self.push_screen(SignInScreen(), callback=self.after_sign_in)
+
+    def after_sign_in(self, desk: Desk | None) -> None:
+        self.last_input = time.monotonic()
+        self.go_home()
+
+    # ───────────────────────── idle lock ─────────────────────────
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
+            self.last_input = time.monotonic()
+        await super().on_event(event)
+
+    def idle_limit_seconds(self) -> float:
+        if self.lock_minutes is not None:
+            return self.lock_minutes * 60
+        from db.accounts import desk_lock_minutes
+
+        try:
+            return float(self.ctx.call(desk_lock_minutes)) * 60
+        except Exception:
+            return 5 * 60.0
+
+    def check_idle_lock(self) -> None:
+        from tui.screens.lock import LockScreen
+        from tui.screens.signin import SignInScreen
+
+        if not self.ctx.signed_in or isinstance(self.screen, (LockScreen, SignInScreen)):
+            return
+        if time.monotonic() - self.last_input >= self.idle_limit_seconds():
+            self.action_lock()
+
+    # ───────────────────────── navigation ─────────────────────────
+    def go_home(self) -> Any:
+        """Back to the home screen (closing whatever is above it) and refresh it."""
+        from tui.screens.home import HomeScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+        if isinstance(self.screen, HomeScreen):
+            self.screen.refresh_day()
+        return self.screen
+
+    def _on_screen(self, what: str) -> str | None:
+        getter = getattr(self.screen, what, None)
+        return getter() if callable(getter) else None
+
+    def _need_person(self) -> str | None:
+        person = self._on_screen("person_on_screen")
+        if person is None:
+            self.notify("请先查找并打开一个人（F2 查找）", title="没有选中的人", severity="warning")
+        return person
+
+    def _busy(self) -> bool:
+        """True (and nothing happens) while locked or signed out."""
+        from tui.screens.lock import LockScreen
+        from tui.screens.signin import SignInScreen
+
+        return not self.ctx.signed_in or isinstance(self.screen, (LockScreen, SignInScreen))
+
+    # ───────────────────────── the app's keys (tui/keys.py) ─────────────────────────
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_find(self) -> None:
+        if self._busy():
+            return
+        home = self.go_home()
+        focus = getattr(home, "focus_search", None)
+        if callable(focus):
+            focus()
+
+    def action_new_request(self) -> None:
+        if self._busy():
+            return
+        person = self._need_person()
+        if person is not None:
+            from tui.screens.new_request import NewRequestScreen
+
+            self.push_screen(NewRequestScreen(person))
+
+    def action_permit(self) -> None:
+        if self._busy():
+            return
+        person = self._need_person()
+        if person is not None:
+            from tui.screens.permit import PermitScreen
+
+            self.push_screen(PermitScreen(person))
+
+    def action_register(self) -> None:
+        if self._busy():
+            return
+        from tui.screens.register import RegisterScreen
+
+        self.push_screen(RegisterScreen())
+
+    def action_lists(self) -> None:
+        if self._busy():
+            return
+        from tui.screens.lists import ListsScreen
+
+        if not isinstance(self.screen, ListsScreen):
+            self.push_screen(ListsScreen())
+
+    def action_print(self) -> None:
+        if self._busy():
+            return
+        jobs_of = getattr(self.screen, "print_jobs", None)
+        jobs = jobs_of() if callable(jobs_of) else []
+        if not jobs:
+            self.notify("本屏幕没有可打印的内容", title="打印", severity="warning")
+            return
+        from tui.screens.print_dialog import PrintDialog
+
+        screen = self.screen
+
+        def chosen(picked: list[Any] | None) -> None:
+            if picked:
+                screen.start_printing(picked)  # type: ignore[attr-defined]
+
+        self.push_screen(PrintDialog(jobs), callback=chosen)
+
+    def action_supervisor(self) -> None:
+        if self._busy():
+            return
+        if not self.ctx.is_supervisor():
+            self.notify("只有负责人（主管）可以进入主管页面", title="无权限", severity="error")
+            return
+        from tui.screens.supervisor import SupervisorScreen
+
+        if not isinstance(self.screen, SupervisorScreen):
+            self.push_screen(SupervisorScreen())
+
+    def action_lock(self) -> None:
+        from tui.screens.lock import LockScreen
+
+        if self._busy():
+            return
+        self.push_screen(LockScreen(), callback=self.after_unlock)
+
+    def after_unlock(self, signed_out: bool | None) -> None:
+        self.last_input = time.monotonic()
+        if signed_out:
+            self.go_home()
+            self.ask_sign_in()
+
+    # ───────────────────────── printing ─────────────────────────
+    def printed(self, done: list[Printed]) -> None:
+        """Called (on the app's thread) when a print worker finishes."""
+        self.printed_files.extend(done)
+
+
+def build_app(
+    database: peewee.Database,
+    *,
+    catalogue_path: str | None = None,
+    community: str | None = None,
+    counter_no: int | None = None,
+    clock: Callable[[], dt.datetime] | None = None,
+    session: tuple[Desk, str] | None = None,
+    high_contrast: bool = False,
+    ascii_borders: bool = False,
+    lock_minutes: float | None = None,
+) -> CounterApp:
+    """The desk on an open database: signed in already when given a session (the demo's)."""
+    ctx = DeskContext(
+        database=database,
+        catalogue_path=catalogue_path,
+        community=community,
+        counter_no=counter_no,
+        clock=clock,
+    )
+    if session is not None:
+        ctx.desk, ctx.token = session
+    return CounterApp(
+        ctx, high_contrast=high_contrast, ascii_borders=ascii_borders, lock_minutes=lock_minutes
+    )
