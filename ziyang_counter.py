@@ -167,6 +167,8 @@ class Session:
     catalog_path: str | None
     community: str | None = None
     counter_no: int | None = None
+    ascii_borders: bool = False
+    high_contrast: bool = False
     _opened: bool = field(default=False)
 
     def __post_init__(self) -> None:
@@ -403,6 +405,22 @@ def main_callback(
             help="本机窗口号（共用数据库时每台窗口机设置）/ this machine's counter number",
         ),
     ] = None,
+    ascii_borders: Annotated[
+        bool,
+        typer.Option(
+            "--ascii",
+            envvar="ZIYANG_ASCII",
+            help="桌面用 ASCII 边框（中文字体把制表符画成双宽时）/ ASCII borders in the desk",
+        ),
+    ] = False,
+    high_contrast: Annotated[
+        bool,
+        typer.Option(
+            "--high-contrast",
+            envvar="ZIYANG_HIGH_CONTRAST",
+            help="桌面高对比度配色（老显示器）/ high-contrast colours in the desk",
+        ),
+    ] = False,
 ) -> None:
     """紫阳县搬迁群众社区服务窗口 / Ziyang relocation service counter."""
     import os
@@ -418,9 +436,42 @@ def main_callback(
         catalog_path=catalog,
         community=desk_community,
         counter_no=desk_counter,
+        ascii_borders=ascii_borders,
+        high_contrast=high_contrast,
     )
     if ctx.invoked_subcommand is None:
-        typer.echo(desk_guide(db))
+        open_desk(ctx.obj)
+
+
+def in_terminal() -> bool:
+    import sys
+
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+@guarded
+def open_desk(s: Session, signed_in: Any = None) -> None:
+    """Run the desk (Textual, imported only here) on the session's database; `signed_in` is a
+    (Desk, token) pair when the desk starts signed in (the demo)."""
+    if not in_terminal():
+        typer.echo(desk_guide(s.db_url))
+        raise CounterError(
+            "窗口桌面需要在终端中运行（标准输入和输出都应是终端）",
+            "the desk needs a terminal (stdin and stdout must both be a terminal)",
+        )
+    s.open()
+    from db.connection import db as bound
+    from tui.app import build_app
+
+    build_app(
+        bound.obj,
+        catalogue_path=s.catalog_path,
+        community=s.community,
+        counter_no=s.counter_no,
+        session=signed_in,
+        high_contrast=s.high_contrast,
+        ascii_borders=s.ascii_borders,
+    ).run()
 
 
 def desk_guide(db_url: str | None) -> str:
@@ -433,9 +484,10 @@ def desk_guide(db_url: str | None) -> str:
             "紫阳县搬迁群众社区服务窗口 ziyang-counter",
             f"数据库 / database: {url}",
             "",
-            "窗口桌面（文字界面）正在开发中，目前请用命令行办理 / The desk is coming; use the CLI:",
+            "在终端中直接运行 ziyang-counter 打开窗口桌面 / run it in a terminal to open the desk;",
+            "命令行 / the CLI:",
             "  ziyang-counter init --community 社区名 --counter 1      初始化本窗口",
-            "  ziyang-counter demo --no-tui                            生成演示数据",
+            "  ziyang-counter demo                                     演示数据并打开桌面",
             "  ziyang-counter catalog list                             服务事项目录",
             "  ziyang-counter person show --id-number 身份证号          查看搬迁群众",
             "  ziyang-counter check --id-number 身份证号 --service 事项  办理前核验",
@@ -571,16 +623,24 @@ def demo_cmd(
         ],
         f"命令行已登录为 {DEMO_OFFICER}（换人：ziyang-counter login 201）/ signed in as {DEMO_OFFICER}",
         "",
-        "窗口桌面（文字界面）尚在开发中，可先用命令行浏览演示数据 / explore with the CLI:",
+        "打开窗口桌面：ziyang-counter demo（已登录为演示窗口人员）/ open the desk: ziyang-counter demo",
+        "也可用命令行浏览演示数据 / or explore with the CLI:",
         f"  export ZIYANG_DB={url}",
         f"  ziyang-counter request list --date {summary['latest_day']}",
         f"  ziyang-counter person show --id-number {summary['sample_id']}",
         f"  ziyang-counter check --id-number {summary['sample_id']} --service 选民登记",
         "  ziyang-counter request list --overdue",
     ]
-    if not no_tui:
-        lines.append("（--no-tui 可跳过本提示 / the desk is not built yet）")
-    emit(as_json, summary, lines)
+    if no_tui or as_json or not in_terminal():
+        emit(as_json, summary, lines)
+        return
+    # The desk, signed in as the demo officer with a desk session of its own.
+    desk_session = sign_in(
+        DEMO_OFFICER, DEMO_PASSWORDS[DEMO_OFFICER], community=s.community,
+        counter_no=s.counter_no, client="desk",
+    )  # fmt: skip
+    open_desk(s, desk_session)
+    typer.echo("\n".join(lines[:2]))
 
 
 # ──────────────────────────── signing in ────────────────────────────

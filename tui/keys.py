@@ -60,7 +60,16 @@ def app_bindings() -> list[Binding]:
     """F-key bindings shown in the footer, and their alt twins hidden there (F1 lists them)."""
     bindings: list[Binding] = []
     for k in APP_KEYS:
-        bindings.append(Binding(k.key, k.action, k.label, id=f"app.{k.action}", priority=True))
+        bindings.append(
+            Binding(
+                k.key,
+                k.action,
+                k.label,
+                key_display=k.key.upper(),
+                id=f"app.{k.action}",
+                priority=True,
+            )
+        )
         bindings.append(
             Binding(k.alt, k.action, k.label, show=False, id=f"app.{k.action}.alt", priority=True)
         )

@@ -439,8 +439,10 @@ def with_password(db_url: str) -> str:
 
 
 def test_banner_and_connection_errors_hide_the_password() -> None:
+    # No terminal here: the bare command prints its guide and says the desk needs one.
     banner = run("postgresql://u:S3cret@127.0.0.1:1/none")
-    assert banner.exit_code == 0 and "S3cret" not in banner.output and "u:***@" in banner.output
+    assert banner.exit_code == 1 and "S3cret" not in banner.output and "u:***@" in banner.output
+    assert "窗口桌面需要在终端中运行" in banner.output
     failed = run("postgresql://u:S3cret@127.0.0.1:1/none", "request", "list", "--json")
     assert failed.exit_code == 1 and "S3cret" not in failed.output
     assert "无法连接数据库" in one_line(failed.stderr)

@@ -19,6 +19,26 @@ from textual.widgets.option_list import Option
 
 from tui.screens.base import DeskScreen, plain_error
 
+
+def clip(text: str, cells: int) -> str:
+    """Cut text to `cells` terminal cells (a Chinese character takes two), marking the cut."""
+    from rich.cells import cell_len
+
+    if cell_len(text) <= cells:
+        return text
+    while cell_len(text) > cells - 1:
+        text = text[:-1]
+    return text + "…"
+
+
+def pad(text: str, cells: int) -> str:
+    """Left-align text in `cells` terminal cells (Chinese characters take two)."""
+    from rich.cells import cell_len
+
+    text = clip(text, cells - 1)
+    return text + " " * (cells - cell_len(text))
+
+
 SEARCH_DELAY = 0.25  # seconds after the last key before searching
 WEEKDAYS = "一二三四五六日"
 
@@ -31,8 +51,9 @@ class HomeScreen(DeskScreen):
         "↓ 进入结果列表。下方是本窗口今天的数字和待办，↑↓ 选择，Enter 打开办件。"
     )
     BINDINGS: ClassVar = [
-        Binding("escape", "clear", "清空查找", id="home.clear"),
-        Binding("ctrl+r", "refresh_day", "刷新", id="home.refresh"),
+        # Hidden in the footer (it holds the app's F-keys at 80 columns); F1 lists them.
+        Binding("escape", "clear", "清空查找", show=False, id="home.clear"),
+        Binding("ctrl+r", "refresh_day", "刷新", show=False, id="home.refresh"),
     ]
 
     def __init__(self) -> None:
@@ -50,13 +71,21 @@ class HomeScreen(DeskScreen):
         with Vertical(id="work", classes="box"):
             yield DataTable(id="open", cursor_type="row", zebra_stripes=True)
         yield Static("", id="error", classes="error")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#find").border_title = "查找：身份证号/尾号/姓名/拼音首字母/受理编号/扫码"
         self.query_one("#work").border_title = "本窗口待办"
         table = self.query_one("#open", DataTable)
-        table.add_columns("受理编号", "事项", "申请人", "状态", "承诺日期")
+        # Fixed widths so the promised date fits at 80 columns (Chinese takes two cells).
+        for label, width in (
+            ("受理编号", 18),
+            ("事项", 16),
+            ("申请人", 6),
+            ("状态", 15),
+            ("承诺", 5),
+        ):
+            table.add_column(label, width=width)
         self.query_one("#hits", OptionList).display = False
         self.refresh_day()
         self.focus_search()
@@ -103,7 +132,7 @@ class HomeScreen(DeskScreen):
         promised = (row.get("promised_by") or "—")[5:] if row.get("promised_by") else "—"
         return (
             row["ticket"],
-            row["service_name"],
+            clip(row["service_name"], 16),
             row["name"],
             status_text(row["status"], row["status_label"], overdue=row.get("overdue", False)),
             promised,
@@ -166,9 +195,10 @@ class HomeScreen(DeskScreen):
 
     @staticmethod
     def hit_line(hit: Any) -> str:
+        name = pad(hit.name, 8)
         if hit.kind == "request":
-            return f"办件 {hit.ticket}  {hit.name} {hit.masked_id}  {hit.detail}"
-        return f"{hit.name}  {hit.masked_id}  {hit.detail}"
+            return f"办件 {hit.ticket}  {name}{hit.masked_id}  {hit.detail}"
+        return f"{name}{hit.masked_id}  {hit.detail}"
 
     @on(Input.Submitted, "#search")
     def submitted(self, event: Input.Submitted) -> None:
