@@ -45,7 +45,7 @@ class CounterApp(App[None]):
 
     TITLE = "紫阳县搬迁群众社区服务窗口"
     CSS_PATH: ClassVar = [Path(__file__).parent / "app.tcss"]
-    BINDINGS: ClassVar = app_bindings()
+    BINDINGS: ClassVar = list(app_bindings())
     ENABLE_COMMAND_PALETTE = False
 
     def __init__(

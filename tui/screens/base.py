@@ -45,7 +45,7 @@ def plain_error(exc: BaseException) -> str:
 class DeskMixin:
     """Helpers for screens and dialogs alike."""
 
-    HELP: ClassVar[str] = ""
+    HELP: ClassVar[str | None] = None  # Textual's own attribute: what the screen is for
 
     app: Any
     query_one: Any

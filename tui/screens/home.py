@@ -126,7 +126,7 @@ class HomeScreen(DeskScreen):
         )
 
     @staticmethod
-    def open_row(row: dict[str, Any]) -> tuple[str, ...]:
+    def open_row(row: dict[str, Any]) -> tuple[Any, ...]:
         from tui.widgets.status import status_text
 
         promised = (row.get("promised_by") or "—")[5:] if row.get("promised_by") else "—"

@@ -7,7 +7,7 @@ from rich.text import Text
 
 from forms.status import Status
 
-STYLES = {
+STYLES: dict[str, str] = {
     Status.PENDING_MATERIALS: "bold yellow",  # 待补正 amber
     Status.COMPLETED: "green",  # 已办结
     Status.REFUSED: "red",  # 不予办理
