@@ -1,0 +1,50 @@
+"""Snapshots of the main screens at 80x24 and 120x36 (pytest-textual-snapshot).
+
+The SVGs under __snapshots__/ were looked at by a person when accepted; a change in layout fails
+here until it is looked at again (`pytest tests/ui/test_snapshots.py --snapshot-update`).
+Fixed clock, fixed demo data (seeded), so the pictures do not depend on the day they run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.ui.conftest import settle
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
+
+
+def settled(more: Callable[[Any], Any] | None = None) -> Callable[[Any], Any]:
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        if more is not None:
+            await more(pilot)
+            await settle(pilot)
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_home(snap_compare: Any, make_app: Any, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(), terminal_size=size, run_before=settled())
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_home_with_search_results(snap_compare: Any, make_app: Any, size: tuple[int, int]) -> None:
+    async def search(pilot: Any) -> None:
+        for key in "王":
+            await pilot.press(key)
+        await pilot.pause(0.4)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=settled(search))
+
+
+def test_sign_in(snap_compare: Any, make_app: Any) -> None:
+    assert snap_compare(make_app(code=None), terminal_size=(80, 24), run_before=settled())
+
+
+def test_help(snap_compare: Any, make_app: Any) -> None:
+    assert snap_compare(make_app(), press=["f1"], terminal_size=(120, 36), run_before=settled())
