@@ -19,6 +19,7 @@ from textual.theme import Theme
 
 from tui.context import DeskContext
 from tui.keys import app_bindings
+from tui.win32_input import desk_driver_class
 
 if TYPE_CHECKING:
     from db.setup import Desk
@@ -56,7 +57,8 @@ class CounterApp(App[None]):
         ascii_borders: bool = False,
         lock_minutes: float | None = None,
     ) -> None:
-        super().__init__()
+        # On Windows, Textual's driver with the console input fix (tui/win32_input.py).
+        super().__init__(driver_class=desk_driver_class())
         self.ctx = ctx
         self.ascii_borders = ascii_borders
         self.lock_minutes = lock_minutes  # None = the database's desk_lock_minutes
