@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import peewee
 from textual import events
 from textual.app import App
+from textual.binding import Binding
 from textual.theme import Theme
 
 from tui.context import DeskContext
@@ -46,7 +47,11 @@ class CounterApp(App[None]):
 
     TITLE = "紫阳县搬迁群众社区服务窗口"
     CSS_PATH: ClassVar = [Path(__file__).parent / "app.tcss"]
-    BINDINGS: ClassVar = list(app_bindings())
+    BINDINGS: ClassVar = [
+        *app_bindings(),
+        # Textual's own quit key, made safe: never from a locked screen, asked first elsewhere.
+        Binding("ctrl+q", "quit_desk", "退出", show=False, id="app.quit", priority=True),
+    ]
     ENABLE_COMMAND_PALETTE = False
 
     def __init__(
@@ -230,6 +235,34 @@ class CounterApp(App[None]):
         if signed_out:
             self.go_home()
             self.ask_sign_in()
+
+    # ───────────────────────── leaving ─────────────────────────
+    def action_quit_desk(self) -> None:
+        from tui.screens.dialogs import ConfirmDialog
+        from tui.screens.lock import LockScreen
+        from tui.screens.signin import SignInScreen
+
+        if isinstance(self.screen, LockScreen):
+            self.notify("锁屏时不能退出：请先解锁，或按 Ctrl+O 退出登录", severity="warning")
+            return
+        if isinstance(self.screen, SignInScreen):
+            self.exit()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(
+            ConfirmDialog("退出窗口桌面？屏幕上未保存的输入将丢失。", "退出"), callback=answered
+        )
+
+    def on_unmount(self) -> None:
+        """Leaving the desk ends its session: the next person signs in anew."""
+        try:
+            self.ctx.sign_out()
+        except Exception:  # the database may be gone (a test tearing down): nothing to end
+            pass
 
     # ───────────────────────── printing ─────────────────────────
     def printed(self, done: list[Printed]) -> None:

@@ -29,20 +29,6 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 ROOT = Path(__file__).resolve().parents[2]
 BOX_DRAWING = {chr(c) for c in range(0x2500, 0x2580)}
 
-LAUNCHER = '''\
-"""The desk on a demo database, signed in as the demo officer."""
-import sys
-
-from db import open_database
-from db.accounts import sign_in
-from db.demo import DEMO_OFFICER, DEMO_PASSWORDS
-from tui.app import build_app
-
-database = open_database(sys.argv[1], create=False)
-session = sign_in(DEMO_OFFICER, DEMO_PASSWORDS[DEMO_OFFICER], client="desk")
-build_app(database, session=session, ascii_borders="--ascii" in sys.argv).run()
-'''
-
 
 @dataclass(frozen=True)
 class Demo:
@@ -147,11 +133,11 @@ def desk_in_tmux(demo: Demo, tmp_path: Path) -> Iterator[Callable[..., Tmux]]:
     """`start(width, height, *options)`: the desk running in a detached tmux session of that
     size; the shell prints EXIT:<code> when it ends and the pane stays for reading."""
     tmux = Tmux(tmp_path / "tmux.sock", demo.env)
-    launcher = tmp_path / "desk.py"
-    launcher.write_text(LAUNCHER, encoding="utf-8")
 
     def start(width: int, height: int, *options: str) -> Tmux:
-        desk = shlex.join([sys.executable, str(launcher), demo.url, *options])
+        # The real command: `demo` finds its database built and opens the desk signed in.
+        cli = [sys.executable, str(ROOT / "ziyang_counter.py"), "--db", demo.url, *options]
+        desk = shlex.join([*cli, "demo"])
         script = f'cd {shlex.quote(str(ROOT))} && {desk}; echo "EXIT:$?"; exec sleep 600'
         tmux("new-session", "-d", "-s", "desk", "-x", str(width), "-y", str(height))
         tmux("respawn-pane", "-k", "-t", "desk", "sh", "-c", script)
@@ -218,8 +204,16 @@ def test_the_desk_answers_in_a_real_terminal(
     tmux.keys("F10")
     tmux.wait_for(lambda s: "已锁屏" in s, "lock screen after F10")
 
-    # Ctrl+Q (Textual's quit) ends the desk cleanly and gives the terminal back.
+    # Ctrl+Q does nothing while locked; unlocked, it asks first, then ends the desk cleanly
+    # and gives the terminal back.
     tmux.keys("C-q")
+    tmux.wait_for(lambda s: "锁屏时不能退出" in s, "quit refused while locked")
+    tmux.type(DEMO_PASSWORDS[DEMO_OFFICER])
+    tmux.keys("Enter")
+    tmux.wait_for(lambda s: "已锁屏" not in s and _home(s), "home screen after unlocking")
+    tmux.keys("C-q")
+    tmux.wait_for(lambda s: "退出窗口桌面" in s, "quit asks first")
+    tmux.keys("y")
     tmux.wait_for(lambda s: "EXIT:" in s, "the desk to exit")
     assert "EXIT:0" in tmux.screen()
     assert not tmux.alternate_screen()
