@@ -19,6 +19,10 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36"
 
 def settled(more: Callable[[Any], Any] | None = None) -> Callable[[Any], Any]:
     async def run_before(pilot: Any) -> None:
+        from textual.widgets import Input
+
+        for box in pilot.app.screen.query(Input):
+            box.cursor_blink = False  # a blinking caret would differ from picture to picture
         await settle(pilot)
         if more is not None:
             await more(pilot)
@@ -35,9 +39,15 @@ def test_home(snap_compare: Any, make_app: Any, size: tuple[int, int]) -> None:
 @pytest.mark.parametrize("size", SIZES)
 def test_home_with_search_results(snap_compare: Any, make_app: Any, size: tuple[int, int]) -> None:
     async def search(pilot: Any) -> None:
-        for key in "王":
-            await pilot.press(key)
-        await pilot.pause(0.4)
+        from textual.widgets import OptionList
+
+        await pilot.press("王")
+        hits = pilot.app.screen.query_one("#hits", OptionList)
+        for _ in range(100):  # the debounce timer, then the worker: wait for the results
+            await pilot.pause(0.05)
+            if hits.option_count:
+                break
+        await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=size, run_before=settled(search))
 
