@@ -165,7 +165,11 @@ class HomeScreen(DeskScreen):
         if not text:
             self.show_hits([])
             return
-        self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self.run_search(text))
+        self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self.start_search(text))
+
+    def start_search(self, text: str) -> None:
+        self.query_one("#find").border_subtitle = "查找中…"  # shown until the results come
+        self.run_search(text)
 
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, text: str) -> None:
@@ -182,6 +186,7 @@ class HomeScreen(DeskScreen):
         if text is not None and text != self.query_one("#search", Input).value.strip():
             return  # typed on since: a newer search is coming
         self.clear_error()
+        self.query_one("#find").border_subtitle = ""
         self._hits = hits
         options = self.query_one("#hits", OptionList)
         options.clear_options()
