@@ -193,7 +193,8 @@ class CounterApp(App[None]):
         from tui.screens.lists import ListsScreen
 
         if not isinstance(self.screen, ListsScreen):
-            self.push_screen(ListsScreen())
+            # From home, the list its table shows in full (全部待办); else the first list.
+            self.push_screen(ListsScreen(getattr(self.screen, "LIST_KIND", None)))
 
     def action_print(self) -> None:
         if self._busy():

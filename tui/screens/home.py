@@ -45,6 +45,7 @@ WEEKDAYS = "一二三四五六日"
 
 class HomeScreen(DeskScreen):
     CSS_PATH = "home.tcss"
+    LIST_KIND = "open"  # F6 from here opens this list: the table below, in full
     HELP = (
         "首页：顶部查找框随时可用（F2）。输入身份证号、尾号4至6位、姓名或姓名开头、拼音首字母"
         "（如 zsf 找张三丰）或全拼、受理编号，或扫描回执二维码；边输入边出结果，Enter 打开第一个，"
