@@ -4,7 +4,7 @@ The catalogue's 45 services fall into four groups: the three sides (本窗口办
 转迁出村办理) and the residence permit's own services (居住证). Latin letters match the name's
 pinyin: initials (cxdb), full syllables (dibao) or a mix starting at any syllable (dib finds
 城乡低保申请). Each service's pinyin is worked out once per catalogue; pypinyin is imported only
-then, never at start-up.
+on the first Latin letters typed, never at start-up.
 """
 
 from __future__ import annotations
@@ -54,32 +54,45 @@ def pinyin_matches(syllables: Sequence[str], typed: str) -> bool:
 class Entry:
     service: Service
     group: str
-    syllables: tuple[str, ...]
 
-    def matches(self, typed: str) -> bool:
-        text = typed.strip()
-        if not text:
-            return True
-        if text in self.service.name or text.upper() in self.service.code.upper():
-            return True
-        latin = text.lower().replace(" ", "")
-        return latin.isascii() and latin.isalpha() and pinyin_matches(self.syllables, latin)
+
+def _matches(entry: Entry, text: str, latin: str, syllables: Sequence[str]) -> bool:
+    if not text:
+        return True
+    if text in entry.service.name or text.upper() in entry.service.code.upper():
+        return True
+    return bool(syllables) and pinyin_matches(syllables, latin)
 
 
 class ServiceIndex:
-    """A catalogue's services with their pinyin, ready to filter as the clerk types."""
+    """A catalogue's services, ready to filter as the clerk types. The pinyin is worked out on
+    the first Latin letters (loading pypinyin takes about half a second; the desk warms it in a
+    worker when the new-request screen opens), then kept."""
 
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
-        self.entries = tuple(
-            Entry(service, group_of(service), syllables_of(service.name))
-            for service in catalogue.services
-        )
+        self.entries = tuple(Entry(service, group_of(service)) for service in catalogue.services)
+        self._syllables: tuple[tuple[str, ...], ...] | None = None
+
+    def syllables(self) -> tuple[tuple[str, ...], ...]:
+        """Each service's pinyin, in catalogue order."""
+        if self._syllables is None:
+            self._syllables = tuple(syllables_of(e.service.name) for e in self.entries)
+        return self._syllables
 
     def find(self, typed: str) -> list[tuple[str, list[Service]]]:
         """(group, services) in the counter's group order, catalogue order inside each group;
         groups with nothing matching are left out."""
-        hits = [entry for entry in self.entries if entry.matches(typed)]
+        text = typed.strip()
+        latin = text.lower().replace(" ", "")
+        pinyin: Sequence[tuple[str, ...]] = (
+            self.syllables() if latin.isascii() and latin.isalpha() else ((),) * len(self.entries)
+        )
+        hits = [
+            entry
+            for entry, syllables in zip(self.entries, pinyin, strict=True)
+            if _matches(entry, text, latin, syllables)
+        ]
         return [
             (group, [e.service for e in hits if e.group == group])
             for group in GROUP_ORDER

@@ -4,6 +4,9 @@ the decision's words (shared with the CLI), and which handling steps a request c
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +28,7 @@ from forms.summary import (
     reason_line,
 )
 
+ROOT = Path(__file__).resolve().parents[2]
 DIBAO = syllables_of("城乡低保申请")
 
 
@@ -182,3 +186,21 @@ def test_preconditions_by_themselves() -> None:
     assert available_actions("referred", "refer_origin", "") == (Action.COMPLETE,)
     assert available_actions("completed", "handle", "") == ()
     assert available_actions("accepted", "handle", "issue") == (Action.REFUSE,)
+
+
+def test_pypinyin_is_loaded_only_for_latin_letters() -> None:
+    code = (
+        "import sys; from forms.catalogue import load_catalogue; "
+        "from forms.service_index import service_index; "
+        "index = service_index(load_catalogue()); "
+        "assert [s.code for _, ss in index.find('F01') for s in ss] == ['F01']; "
+        "assert len([s for _, ss in index.find('低保') for s in ss]) == 1; "
+        "assert sum(len(ss) for _, ss in index.find('')) == 45; "
+        "print('pypinyin' in sys.modules, end=' '); "
+        "assert [s.code for _, ss in index.find('dib') for s in ss] == ['F01']; "
+        "print('pypinyin' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.split() == ["False", "True"]

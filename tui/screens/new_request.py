@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -112,6 +112,12 @@ class NewRequestScreen(DeskScreen):
             self.query_one("#topbar", Static).update(f"新办件 · {person_header(person)}")
         self.fill_services("")
         self.query_one("#nr-filter", Input).focus()
+        self.warm_pinyin()
+
+    @work(thread=True, group="pinyin")
+    def warm_pinyin(self) -> None:
+        """Load pypinyin and the services' pinyin before the first letter is typed."""
+        service_index(self.ctx.catalogue()).syllables()
 
     # ───────────────────────── what F3/F4/F7 act on ─────────────────────────
     def person_on_screen(self) -> str | None:

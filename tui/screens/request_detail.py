@@ -249,7 +249,7 @@ class RequestScreen(DeskScreen):
         question = (
             f"作出不予办理：{self.ticket}\n"
             f"{self.view['service']['name']} · {self.view['person']['name']}\n"
-            "不予办理后本办件结束，不能再办理；下一步须写明理由及办理途径。"
+            "不予办理后本办件即结束；下一步写明理由及办理途径。"
         )
 
         def confirmed(yes: bool | None) -> None:
