@@ -19,6 +19,7 @@ import typer
 from typer.core import TyperGroup
 
 from forms.errors import CounterError
+from forms.summary import backdated_mark, local_time
 
 if TYPE_CHECKING:  # only for annotations: the CLI imports db and forms inside each command
     from db.setup import Desk
@@ -245,11 +246,6 @@ def pad(text: str, cells: int) -> str:
     from rich.cells import cell_len
 
     return text + " " * max(0, cells - cell_len(text))
-
-
-def local_time(iso: str) -> str:
-    """An ISO 8601 timestamp of the JSON as a person reads it: 2026-11-27 10:05."""
-    return iso[:16].replace("T", " ")
 
 
 def clock_today() -> dt.date:
@@ -1059,24 +1055,6 @@ def permit_show(
 # ─────────────────────────────── scope check ───────────────────────────────
 
 
-def decision_lines(data: dict[str, Any]) -> list[str]:
-    from forms.status import DECISION_LABELS
-
-    service = data["service"]
-    lines = [
-        f"事项：{service['code']} {service['name']}",
-        f"结论：{DECISION_LABELS[data['decision']]}"
-        + (f"（{data['handled_by']}）" if data.get("handled_by") else ""),
-        "理由：",
-        *[f"  · {r['text']}  〔{r['rule']}｜{r['basis']}〕" for r in data["reasons"]],
-    ]
-    if data.get("remedy"):
-        lines.append(f"办理途径：{data['remedy']}")
-    missing = data.get("missing_documents") or []
-    lines.append("缺少材料（一次性告知）：" + ("、".join(missing) if missing else "无"))
-    return lines
-
-
 @app.command("check")
 @guarded
 def check_cmd(
@@ -1106,6 +1084,8 @@ def check_cmd(
         today=today,
         provided=provided or [],
     )
+    from forms.summary import decision_lines
+
     data = decision.as_dict()
     emit(as_json, data, decision_lines(data))
 
@@ -1125,25 +1105,28 @@ def _request_output(
 
 
 def request_lines(view: dict[str, Any]) -> list[str]:
+    from forms.summary import (
+        RECEIVED_TITLE,
+        decision_headline,
+        documents_line,
+        event_line,
+        remedy_line,
+    )
+
     lines = [
         f"受理编号 {view['ticket']}  {view['service']['code']} {view['service']['name']}",
         f"申请人 {view['person']['name']} {view['person']['id_number']}  {view['person']['address']}",
-        f"结论 {view['decision_label']}"
-        + (f"（{view['handled_by']}）" if view["handled_by"] else "")
+        f"结论 {decision_headline(view)}"
         + f"  状态 {view['status_label']}"
         + ("  【已超期】" if view["overdue"] else ""),
         f"受理 {local_time(view['opened_at'])}{backdated_mark(view)}  承诺办结 {view['promised_by'] or '—'}  "
         f"经办 {view['officer']}",
-        "已收材料：" + ("、".join(view["received_documents"]) or "无"),
-        "缺少材料：" + ("、".join(view["missing_documents"]) or "无"),
+        documents_line(RECEIVED_TITLE, view["received_documents"]),
+        documents_line("缺少材料：", view["missing_documents"]),
     ]
     if view["remedy"]:
-        lines.append(f"办理途径：{view['remedy']}")
-    for event in view.get("events", []):
-        lines.append(
-            f"  {local_time(event['at'])}{backdated_mark(event)} {event['label']} {event['officer']} "
-            f"{event['note']}"
-        )
+        lines.append(remedy_line(view["remedy"]))
+    lines += [f"  {event_line(event)}" for event in view.get("events", [])]
     return lines
 
 
@@ -1154,13 +1137,6 @@ def listed_time(view: dict[str, Any], one_day: bool) -> str:
         return "补录" if one_day else f"{view['opened_on']} 补录"
     shown = local_time(view["opened_at"])
     return shown[-5:] if one_day else shown
-
-
-def backdated_mark(entry: dict[str, Any]) -> str:
-    """（补录，业务日期 D）after the recorded time of an entry made for an earlier day."""
-    if not entry.get("backdated"):
-        return ""
-    return f"（补录，业务日期{entry.get('on') or entry.get('opened_on')}）"
 
 
 @request_app.command("open")

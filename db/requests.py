@@ -24,10 +24,12 @@ from forms.status import (
     DECISION_LABELS,
     OPEN_STATUSES,
     STATUS_LABELS,
+    Action,
     EventKind,
     Status,
     ensure_allowed,
     status_after_open,
+    step_applies,
 )
 from forms.workdays import add_working_days
 
@@ -288,7 +290,7 @@ def forward(ticket: str, desk: Desk, today: dt.date, note: str = "") -> Request:
     with db.atomic():
         request = get_request(ticket, lock=True)
         dates.check_step_day(today, request.opened_on, request.ticket)
-        if request.decision != "forward_department":
+        if not step_applies(Action.FORWARD, request.decision, request.permit_action):
             raise CounterError(
                 f"{request.ticket}（{request.service_name}）由本窗口办理或已转迁出村，不需转办",
                 f"{request.ticket} is not a collect-and-forward request",
@@ -318,7 +320,7 @@ def complete(ticket: str, desk: Desk, today: dt.date, note: str = "") -> Request
     with db.atomic():
         request = get_request(ticket, lock=True)
         dates.check_step_day(today, request.opened_on, request.ticket)
-        if request.permit_action:
+        if not step_applies(Action.COMPLETE, request.decision, request.permit_action):
             raise CounterError(
                 f"{request.ticket} 是居住证事项，请用 permit issue/endorse/replace 办结",
                 f"{request.ticket} is a permit request: finish it with permit issue/endorse/replace",

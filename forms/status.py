@@ -118,6 +118,26 @@ def status_after_open(decision: str, missing: bool) -> Status:
     return Status.PENDING_MATERIALS if missing else Status.ACCEPTED
 
 
+def step_applies(action: str, decision: str, permit_action: str) -> bool:
+    """Whether a step fits the request at all, whatever its status: only a collect-and-forward
+    request is forwarded, and a permit request is finished by the permit operations (issue,
+    endorse, replace), not by `complete`."""
+    if action == Action.FORWARD:
+        return decision == Outcome.FORWARD_DEPARTMENT
+    if action == Action.COMPLETE:
+        return not permit_action
+    return True
+
+
+def available_actions(status: str, decision: str, permit_action: str) -> tuple[Action, ...]:
+    """The steps a request can take now, in table order: what the desk offers."""
+    return tuple(
+        action
+        for action in Action
+        if status in ALLOWED_FROM[action] and step_applies(action, decision, permit_action)
+    )
+
+
 def ensure_allowed(action: str, status: str, ticket: str) -> None:
     if status not in ALLOWED_FROM[action]:
         allowed = "、".join(STATUS_LABELS[s] for s in ALLOWED_FROM[action])
