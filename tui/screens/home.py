@@ -14,10 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.screens.base import DeskScreen, plain_error
+from tui.widgets.keybar import KeyBar
 
 
 def clip(text: str, cells: int) -> str:
@@ -72,7 +73,7 @@ class HomeScreen(DeskScreen):
         with Vertical(id="work", classes="box"):
             yield DataTable(id="open", cursor_type="row", zebra_stripes=True)
         yield Static("", id="error", classes="error")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#find").border_title = "查找：身份证号/尾号/姓名/拼音首字母/受理编号/扫码"

@@ -14,10 +14,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from db.desk_lists import LIST_KINDS, LIST_LABELS, PERMIT_KINDS
 from tui.screens.base import DeskScreen, plain_error
+from tui.widgets.keybar import KeyBar
 from tui.widgets.paged_table import Column, PagedTable
 
 WEEKDAYS = "一二三四五六日"
@@ -96,7 +97,7 @@ class ListsScreen(DeskScreen):
         with Vertical(id="list", classes="box"):
             yield PagedTable(id="rows", empty="本列表暂无记录")
         yield Static("", id="error", classes="error")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         desk = self.ctx.desk

@@ -17,7 +17,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Input, OptionList, SelectionList, Static
+from textual.widgets import Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
@@ -26,6 +26,7 @@ from forms.service_index import GROUP_LABELS, service_index
 from forms.status import Outcome
 from tui.screens.base import DeskScreen, plain_error
 from tui.widgets.decision import headline_text, missing_text, reasons_text
+from tui.widgets.keybar import KeyBar
 from tui.widgets.status import status_text
 
 MOVE_KEYS = {
@@ -100,7 +101,7 @@ class NewRequestScreen(DeskScreen):
                 with VerticalScroll(id="nr-why"):
                     yield Static("", id="nr-reasons")
         yield Static("", id="error", classes="error")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#nr-pick").border_title = "事项（名称/代码/拼音）"

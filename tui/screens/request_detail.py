@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from forms.status import ACTION_LABELS, OPEN_STATUSES, STATUS_LABELS, Action, available_actions
 from forms.summary import (
@@ -26,6 +26,7 @@ from forms.summary import (
 )
 from tui.screens.base import DeskScreen
 from tui.widgets.decision import headline_text, missing_text, reasons_text, remedy_text
+from tui.widgets.keybar import KeyBar
 from tui.widgets.status import status_text
 
 # The step keys, in the order of forms.status.Action (also the order the summary lists them).
@@ -96,7 +97,7 @@ class RequestScreen(DeskScreen):
             with Vertical(id="rq-why", classes="box"):
                 yield Static("", id="rq-reasons")
         yield Static("", id="error", classes="error")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#rq-summary").border_title = "办件"
