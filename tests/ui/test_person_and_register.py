@@ -565,3 +565,23 @@ def test_both_screens_fit(make_app: Any, size: tuple[int, int], tmp_path: Path) 
 
     drive(app, steps, size=size)
     assert (tmp_path / f"person-{size[0]}x{size[1]}.svg").stat().st_size > 1000
+
+
+def test_ascii_borders_keep_one_line_per_field(make_app: Any) -> None:
+    """Consoles whose CJK fonts draw box characters wide use ASCII borders: the forms still
+    take one line per field at 80x24 (the app's bordered-Input rule does not reach them)."""
+    app = make_app(ascii_borders=True, high_contrast=True)
+
+    async def steps(pilot: Any) -> None:
+        await pilot.press("f5")
+        await settle(pilot)
+        lines = screen_text(app).splitlines()
+        top = next(i for i, line in enumerate(lines) if "登记搬迁户 --" in line)
+        bottom = next(i for i in range(top + 1, len(lines)) if lines[i].startswith("+---"))
+        assert bottom - top - 1 == 9  # nine fields, nine lines
+        inside = lines[top + 1 : bottom]
+        assert not any("+--" in line for line in inside)  # no field drawn as a clipped box
+        assert app.ctx.desk.community in inside[1] and "迁入社区" in inside[1]
+        assert "联系电话" in inside[-1]
+
+    drive(app, steps, size=(80, 24))

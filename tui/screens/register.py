@@ -39,7 +39,7 @@ HOUSEHOLD_FIELDS: tuple[tuple[str, str, str], ...] = (
 PERSON_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("name", "姓名", "2至20个汉字，少数民族姓名可含·"),
     ("id_number", "身份证号", ""),
-    ("relation", "与户主关系", "如 户主、配偶、长子、次女、儿媳"),
+    ("relation", "与户主关系", "如 户主、配偶、长子"),
     ("ethnicity", "民族", "汉族"),
     ("phone", "联系电话", "可空"),
 )

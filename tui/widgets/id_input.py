@@ -44,7 +44,7 @@ class IdInput(Vertical):
         width: 1fr;
         max-width: 30;
         height: 1;
-        border: none;
+        border: none !important;  /* one line, in the app's ASCII-border mode too */
         padding: 0;
     }
     IdInput .id-check {
