@@ -132,3 +132,70 @@ def make_citizen_id(region: str, birth: dt.date, serial: int) -> str:
     """Build a valid number: six-digit region, birth date, three-digit serial (odd = male)."""
     first17 = f"{region}{birth:%Y%m%d}{serial:03d}"
     return first17 + check_digit(first17)
+
+
+@dataclass(frozen=True)
+class IdProgress:
+    """What a partly typed number already says: the first problem in it, or what it reveals.
+
+    `problem` is "" while nothing typed so far is wrong (a short number is not a problem yet:
+    `typed` says how far it got). `cid` is set only for a complete, valid number; `birth_date`
+    and `sex` as soon as the digits that hold them are typed and valid.
+    """
+
+    number: str
+    problem: str = ""
+    birth_date: dt.date | None = None
+    sex: str | None = None
+    cid: CitizenId | None = None
+
+    @property
+    def typed(self) -> int:
+        return len(self.number)
+
+    @property
+    def ok(self) -> bool:
+        return self.cid is not None
+
+
+def check_typed_id(raw: str, today: dt.date) -> IdProgress:
+    """Check a citizen ID while it is typed, without raising: for a field that says the exact
+    problem under itself at each key press.
+
+    A complete number gets `parse_citizen_id`'s own verdict (the same words the operations
+    raise); a shorter one is checked as far as it goes: a non-digit, the province and
+    prefecture of the region code, the birth year, month and day.
+    """
+    number = token(raw).upper()
+    n = len(number)
+    if n > 18:
+        return IdProgress(number, f"身份证号码应为18位，当前为{n}位")
+    for index, char in enumerate(number[:17]):
+        if char not in "0123456789":
+            return IdProgress(number, f"第{index + 1}位应为数字，输入的是“{char}”")
+    if n == 18 and number[17] not in "0123456789X":
+        return IdProgress(number, f"第18位应为数字或X，输入的是“{number[17]}”")
+    if n >= 2 and not region_known(number[:4] if n >= 4 else number[:2] + "01"):
+        return IdProgress(number, f"身份证号码的地区码无效：{number[: min(n, 6)]}")
+    if n >= 10:
+        year = int(number[6:10])
+        if not 1900 <= year <= today.year:
+            return IdProgress(number, f"身份证号码中的出生年份不合理：{year}")
+    if n >= 12 and not 1 <= int(number[10:12]) <= 12:
+        return IdProgress(number, f"身份证号码中的出生月份不存在：{number[10:12]}月")
+    birth: dt.date | None = None
+    if n >= 14:
+        try:
+            birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        except ValueError:
+            return IdProgress(number, f"身份证号码中的出生日期不存在：{number[6:14]}")
+        if birth > today:
+            return IdProgress(number, f"身份证号码中的出生日期不合理：{birth.isoformat()}")
+    sex = ("男" if int(number[16]) % 2 == 1 else "女") if n >= 17 else None
+    if n < 18:
+        return IdProgress(number, birth_date=birth, sex=sex)
+    try:
+        cid = parse_citizen_id(number, today)
+    except CounterError as exc:
+        return IdProgress(number, exc.zh, birth_date=birth, sex=sex)
+    return IdProgress(number, birth_date=cid.birth_date, sex=cid.sex, cid=cid)

@@ -127,3 +127,47 @@ def endorse(
 
 def permit_number(county_code: str, year: int, serial: int) -> str:
     return f"{county_code}-{year}-{serial:06d}"
+
+
+ENDORSE_SOON_DAYS = 7  # the home screen's "this week" and the person card's early warning
+
+
+@dataclass(frozen=True)
+class PermitAdvice:
+    """What the holder of a permit should do next, for the person card.
+
+    `level` lets a screen pick a colour to go with the words: "ok", "soon" (the endorsement
+    window opens within a week), "due" (it is open), "lapsed", "closed" (revoked or replaced).
+    """
+
+    level: str
+    text: str
+
+
+def permit_advice(stored: str, valid_until: dt.date, today: dt.date) -> PermitAdvice:
+    """The next step for a permit on `today` (Article 10: endorse in the month before each
+    full year; a lapsed permit is restored by a late endorsement)."""
+    status = effective_status(stored, valid_until, today)
+    if status == PermitStatus.REVOKED:
+        return PermitAdvice("closed", "已注销，不能凭此证办理；如需居住证，请重新办理居住证申领")
+    if status == PermitStatus.REPLACED:
+        return PermitAdvice("closed", "已补换，旧证作废，以新证为准")
+    if status == PermitStatus.LAPSED:
+        return PermitAdvice(
+            "lapsed",
+            f"{valid_until.isoformat()}到期未签注：请办理居住证签注，签注当日即恢复使用，"
+            "居住年限自签注之日起重新计算",
+        )
+    opens = endorsement_opens(valid_until)
+    if today >= opens:
+        left = (valid_until - today).days
+        when = "今天是有效期最后一天" if left == 0 else f"距有效期届满还有{left}天"
+        return PermitAdvice(
+            "due",
+            f"签注期已开始：请于{valid_until.isoformat()}前办理居住证签注（{when}），"
+            "逾期使用功能中止",
+        )
+    wait = (opens - today).days
+    if wait <= ENDORSE_SOON_DAYS:
+        return PermitAdvice("soon", f"{opens.isoformat()}起可办理签注（还有{wait}天）")
+    return PermitAdvice("ok", f"{opens.isoformat()}起可办理签注")
