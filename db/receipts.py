@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from db import receipt_keys
+from db.clock import now
 from db.connection import db, is_postgres
 from db.models import ReceiptIssue, Request
 from db.setup import Desk, ensure_ready
@@ -222,4 +223,4 @@ def print_receipt_version(request: Request, desk: Desk) -> ReceiptIssue:
         if is_postgres():  # hold the row: two counters printing at once make one version
             locked = locked.for_update()
         fresh = locked.get()
-        return issue_receipt(fresh, desk, dt.datetime.now().replace(microsecond=0))
+        return issue_receipt(fresh, desk, now())  # the one clock (db/clock.py)

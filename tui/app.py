@@ -185,7 +185,8 @@ class CounterApp(App[None]):
             return
         from tui.screens.register import RegisterScreen
 
-        self.push_screen(RegisterScreen())
+        if not isinstance(self.screen, RegisterScreen):
+            self.push_screen(RegisterScreen())
 
     def action_lists(self) -> None:
         if self._busy():

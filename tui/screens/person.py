@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from forms.permits import PermitStatus
 from forms.text import token
 from tui.printing import PrintJob
 from tui.screens.base import DeskScreen
+from tui.widgets.keybar import KeyBar
 
 NARROW = 110  # below this width the boxes stack in one column
 # Colours go with the words (never alone), from the theme (so the high-contrast theme applies).
@@ -89,7 +90,7 @@ class PersonScreen(DeskScreen):
         with Vertical(id="history-box", classes="box"):
             yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
         yield Static("", id="error", classes="error")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#who").border_title = "本人 · 居住证"

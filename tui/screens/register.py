@@ -17,12 +17,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.suggester import SuggestFromList
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from forms.errors import CounterError
 from forms.people import RELATION_ALIASES, RELATION_CODES, relation_code_of
 from tui.screens.base import DeskScreen, plain_error
 from tui.widgets.id_input import IdInput
+from tui.widgets.keybar import KeyBar
 
 # (key, label, placeholder) of the household form, in the order Enter walks through them.
 HOUSEHOLD_FIELDS: tuple[tuple[str, str, str], ...] = (
@@ -126,7 +127,7 @@ class RegisterScreen(DeskScreen):
             yield DataTable(id="members", cursor_type="row", zebra_stripes=True)
         yield Static("", id="error", classes="error")
         yield Static("", id="keys-hint", classes="hint")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         from db.setup import known_communities
