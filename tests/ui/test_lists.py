@@ -90,7 +90,11 @@ def test_f6_shows_every_list_with_its_count(make_app: Any) -> None:
         await pilot.press("f6")
         await settle(pilot)
         screen = app.screen
-        assert isinstance(screen, ListsScreen) and screen.kind == "today"
+        # From home, F6 opens the list its table shows (全部待办); 1 switches to 今日.
+        assert isinstance(screen, ListsScreen) and screen.kind == "open"
+        await pilot.press("1")
+        await settle(pilot)
+        assert screen.kind == "today"
         strip = label_of(screen.query_one("#kinds"))
         for text in (
             "1 今日",

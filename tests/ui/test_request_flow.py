@@ -445,7 +445,9 @@ def test_both_screens_fit_the_terminal(
     width, height = size
 
     async def steps(pilot: Any) -> None:
-        from textual.widgets import Footer, SelectionList
+        from textual.widgets import SelectionList
+
+        from tui.widgets.keybar import KeyBar
 
         screen = await open_new_request(pilot, person.id_number)
         await type_text(pilot, "dib")
@@ -458,8 +460,9 @@ def test_both_screens_fit_the_terminal(
         docs = screen.query_one("#nr-docs", SelectionList)
         assert docs.option_count == 5
         assert docs.region.height == 5  # every document visible, no scrolling needed
-        assert docs.region.bottom <= height - 2
-        assert screen.query_one(Footer).region.y == height - 1
+        keybar = screen.query_one(KeyBar)  # the screen's keys, then the app's F-keys
+        assert keybar.region.bottom == height and keybar.region.height == 2
+        assert docs.region.bottom <= keybar.region.y
         for option in range(docs.option_count):
             assert str(docs.get_option_at_index(option).prompt) in screen_text(app)
         await pilot.press("tab", "space")

@@ -38,6 +38,8 @@ class KeyBar(Static):
             self.call_after_refresh(self.redraw)
 
     def redraw(self) -> None:
+        if not self.is_attached or not self.is_mounted:
+            return  # its screen closed before this refresh came round
         own, app = Text(), Text()
         seen: set[str] = set()
         for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
