@@ -50,8 +50,13 @@ APP_KEYS: tuple[AppKey, ...] = (
 )
 
 
+NAMES = {"escape": "Esc", "pagedown": "PgDn", "pageup": "PgUp", "space": "空格", "delete": "Del"}
+
+
 def display_key(key: str) -> str:
     """How a key is written for people: alt+h -> Alt+H, f10 -> F10, ctrl+o -> Ctrl+O."""
+    if key in NAMES:
+        return NAMES[key]
     parts = key.split("+")
     return "+".join(p.upper() if len(p) == 1 or p[0] == "f" else p.capitalize() for p in parts)
 

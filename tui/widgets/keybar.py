@@ -13,6 +13,8 @@ from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import Static
 
+from tui.keys import display_key
+
 
 class KeyBar(Static):
     DEFAULT_CSS = """
@@ -47,7 +49,9 @@ class KeyBar(Static):
                 continue
             seen.add(binding.action)
             line = app if (binding.id or "").startswith("app.") else own
-            key = self.app.get_key_display(binding)
-            line.append(f" {key}", style="bold" if enabled else "dim")
-            line.append(f" {binding.description} ", style="" if enabled else "dim")
+            key = binding.key_display or display_key(binding.key.split(",")[0])
+            if line.plain:
+                line.append(" ")
+            line.append(key, style="bold reverse" if enabled else "dim")
+            line.append(f" {binding.description}", style="" if enabled else "dim")
         self.update(Text("\n").join([part for part in (own, app) if part.plain]))
