@@ -125,7 +125,15 @@ class Person(BaseModel):
     household = peewee.ForeignKeyField(Household, backref="members", on_delete="RESTRICT")
     id_number = peewee.CharField(unique=True, max_length=18)
     name = peewee.CharField(max_length=40, index=True)
-    initials = peewee.CharField(max_length=40, index=True, default="")
+    # Search keys (forms.pinyin, db.people.search_keys), written with the name and ID, never
+    # computed at search time: pinyin initials and full pinyin in lowercase (曾小明: zxm,
+    # zengxiaoming) and the ID reversed with a lowercase x, so an ID tail is a prefix. The
+    # prefix indexes that serve them are m0006's (COLLATE "C" on PostgreSQL).
+    initials = peewee.CharField(max_length=40, default="")
+    pinyin = peewee.CharField(max_length=120, default="", constraints=[peewee.SQL("DEFAULT ''")])
+    id_reversed = peewee.CharField(
+        max_length=18, default="", constraints=[peewee.SQL("DEFAULT ''")]
+    )
     sex = peewee.CharField(max_length=2)
     birth_date = peewee.DateField()
     ethnicity = peewee.CharField(max_length=10, default="汉族")

@@ -16,7 +16,6 @@ from db.setup import (
     check_known_community,
     ensure_ready,
     get_setting,
-    initials_of,
     next_serial,
     stamp,
 )
@@ -25,6 +24,7 @@ from forms import people as checks
 from forms.citizen_id import mask_id, parse_citizen_id
 from forms.errors import CounterError
 from forms.people import HEAD_CODES
+from forms.pinyin import name_keys
 from forms.scope import HouseholdFacts, PersonFacts
 
 
@@ -139,7 +139,7 @@ def add_person(
             household=household,
             id_number=cid.number,
             name=name,
-            initials=initials_of(name),
+            **search_keys(name, cid.number),
             sex=cid.sex,
             birth_date=cid.birth_date,
             ethnicity=ethnic,
@@ -148,6 +148,19 @@ def add_person(
             phone=phone,
             hukou_address=hukou or f"{county}{household.origin_village}",
         )
+
+
+def search_keys(name: str, id_number: str) -> dict[str, str]:
+    """The stored search keys of a person (db/search.py), for every write of a name or an ID:
+    lowercase pinyin initials and full pinyin (surname table of forms/pinyin.py) and the ID
+    reversed, so its last digits are a prefix. A bulk writer (an import) sets them the same way.
+    """
+    keys = name_keys(name)
+    return {
+        "initials": keys.initials,
+        "pinyin": keys.full,
+        "id_reversed": id_number[::-1].lower(),
+    }
 
 
 def find_person(id_number: str, today: dt.date | None = None) -> Person:

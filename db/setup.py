@@ -48,6 +48,8 @@ def counter_label(community: str, number: int) -> str:
 
 def office_code_for(community: str) -> str:
     """Pinyin initials of the community's own name: 蒿坪镇双星社区 -> SXSQ (at most 8 letters)."""
+    from pypinyin import Style, lazy_pinyin  # on first use: the CLI must not pay for it
+
     for marker in ("街道", "镇", "乡"):
         _, found, rest = community.rpartition(marker)
         if found and rest:
@@ -58,13 +60,6 @@ def office_code_for(community: str) -> str:
     letters = "".join(lazy_pinyin(community, style=Style.FIRST_LETTER)).upper()
     letters = "".join(ch for ch in letters if ch.isalpha() and ch.isascii())
     return (letters or "ZY")[:8]
-
-
-def initials_of(name: str) -> str:
-    """Pinyin initials for searching people by name, e.g. 张三丰 -> ZSF."""
-    from pypinyin import Style, lazy_pinyin
-
-    return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).upper()
 
 
 def get_setting(key: str, default: str | None = None) -> str | None:

@@ -95,7 +95,10 @@ def test_sex_and_birth_come_from_the_id(family: dict[str, str]) -> None:
     assert child.sex == "女" and child.birth_date == D(2018, 5, 1)
     assert child.id_number == family["child"].upper()
     assert child.hukou_address.endswith("洞河镇麻园村")
-    assert find_person(family["head"], TODAY).initials == "WDM"
+    head = find_person(family["head"], TODAY)
+    # the search keys are written with the person (db/search.py reads them, never pypinyin)
+    assert (head.initials, head.pinyin) == ("wdm", "wangdeming")
+    assert head.id_reversed == family["head"][::-1].lower()
 
 
 def test_duplicate_id_and_second_head_are_refused_without_writing(
