@@ -889,6 +889,45 @@ def person_show(
     emit(as_json, {"person": view}, lines)
 
 
+@person_app.command("find")
+@guarded
+def person_find(
+    ctx: typer.Context,
+    text: Annotated[
+        str,
+        typer.Argument(
+            help="身份证号、尾号4至6位、姓名或姓名开头、拼音首字母或全拼、受理编号、回执验证码 / "
+            "ID, its last 4-6 digits, name or its start, pinyin initials or full pinyin, "
+            "ticket, verification code"
+        ),
+    ],
+    limit: Annotated[int, typer.Option("--limit", min=1, max=200, help="最多几条 / at most")] = 20,
+    as_json: JsonOpt = False,
+) -> None:
+    """查找搬迁群众或办件（身份证号脱敏显示）/ find people or requests; IDs are masked."""
+    from db.search import search
+
+    session(ctx).open()  # masked data only: no sign-in, nothing recorded (as `household show`)
+    hits = search(text, limit=limit)
+    rows = [
+        {
+            "kind": hit.kind,
+            "name": hit.name,
+            "id_number": hit.masked_id,
+            "detail": hit.detail,
+            "ticket": hit.ticket,
+        }
+        for hit in hits
+    ]
+    lines = [
+        (f"办件 {pad(hit.ticket, 20)} " if hit.ticket else "")
+        + f"{pad(hit.name, 12)} {hit.masked_id}  {hit.detail}"
+        for hit in hits
+    ]
+    lines.append(f"共 {len(rows)} 条" if rows else "没有找到 / nothing found")
+    emit(as_json, {"hits": rows, "count": len(rows)}, lines)
+
+
 # ───────────────────────────────── permits ─────────────────────────────────
 
 
