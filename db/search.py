@@ -161,11 +161,7 @@ def person_query(where: peewee.Expression, order: tuple[Any, ...]) -> peewee.Sel
         )
         .join(Household)
         .switch(Person)
-        .join(
-            Permit,
-            peewee.JOIN.LEFT_OUTER,
-            on=(Permit.person == Person.id) & (Permit.id == latest),
-        )
+        .join(Permit, peewee.JOIN.LEFT_OUTER, on=(Permit.id == latest))  # by primary key
         .where(where)
         .order_by(*order)
         .limit(LIMIT)
