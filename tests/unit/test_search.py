@@ -16,7 +16,7 @@ from db import permits as permit_ops
 from db import requests as ops
 from db.clock import clock
 from db.migrations import m0006_search_keys as m0006
-from db.models import Household, Person, Request
+from db.models import Household, Person, Request, SchemaVersion
 from db.people import add_household, add_person, search_keys
 from db.receipts import print_receipt_version
 from db.search import Hit, Kind, Query, bind, classify, plan, search, successor
@@ -328,27 +328,38 @@ def test_the_migration_fills_the_keys_of_rows_written_before_it(
     # Rows as an older version wrote them: upper-case pypinyin initials, no other keys.
     database.execute_sql("UPDATE person SET initials = 'CXM', pinyin = '', id_reversed = ''")
     assert found("zxm") == [] and found(people["张三"][-4:]) == []
-    m0006.fill_keys(database, batch=3)  # several batches
+    with database.atomic():
+        m0006.up(migrations.migrator_for(database), database)
     assert found("zxm") == ["曾小明"]
     assert found(people["张三"][-4:]) == ["张三"]
     assert Person.get(Person.name == "尉迟恭").pinyin == "yuchigong"
+    # In batches: every row, whatever the batch size.
+    database.execute_sql("UPDATE person SET pinyin = ''")
+    assert m0006.fill_keys(database, batch=3) == len(people)
+    assert Person.select().where(Person.pinyin == "").count() == 0
 
 
-def test_the_migration_step_adds_columns_fills_and_indexes_and_can_run_again(
+def test_an_older_database_is_upgraded_through_the_runner_and_again_safely(
     database: peewee.Database, people: dict[str, str]
 ) -> None:
+    """A database from before m0006 (no key columns, the old initials index): `init`'s upgrade
+    adds the columns, fills them and makes the indexes; running the step again changes nothing."""
     postgres = isinstance(database, peewee.PostgresqlDatabase)
     migrator = migrations.migrator_for(database)
-    m0006.down(migrator, database)
+    with database.atomic():
+        m0006.down(migrator, database)
+        SchemaVersion.delete().where(SchemaVersion.name == "m0006_search_keys").execute()
+    database.execute_sql("UPDATE person SET initials = 'CXM'")
     assert not {"pinyin", "id_reversed"} & {c.name for c in database.get_columns("person")}
-    database.execute_sql("UPDATE person SET initials = ''")
-    for _ in range(2):  # a step re-applied after its stamp was lost finds its work done
-        with database.atomic():
-            m0006.up(migrator, database)
+    assert m0006.OLD_INITIALS_INDEX in {i.name for i in database.get_indexes("person")}
+    assert migrations.upgrade(database) == ["m0006_search_keys"]
+    with database.atomic():  # a step re-applied after its stamp was lost finds its work done
+        m0006.up(migrator, database)
     assert {"pinyin", "id_reversed"} <= {c.name for c in database.get_columns("person")}
     indexes = {index.name for index in database.get_indexes("person")}
     assert {m0006.index_name(column, postgres) for column in m0006.INDEXES} <= indexes
-    assert found("zengxiaoming") == ["曾小明"]
+    assert m0006.OLD_INITIALS_INDEX not in indexes
+    assert found("zengxiaoming") == found("zxm") == ["曾小明"]
     assert found(people["尉迟恭"][-6:]) == ["尉迟恭"]
 
 
