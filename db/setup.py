@@ -48,8 +48,6 @@ def counter_label(community: str, number: int) -> str:
 
 def office_code_for(community: str) -> str:
     """Pinyin initials of the community's own name: 蒿坪镇双星社区 -> SXSQ (at most 8 letters)."""
-    from pypinyin import Style, lazy_pinyin  # on first use: the CLI must not pay for it
-
     for marker in ("街道", "镇", "乡"):
         _, found, rest = community.rpartition(marker)
         if found and rest:
