@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import peewee
 import pytest
@@ -27,7 +26,9 @@ pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def pg_demo(pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[peewee.Database]:
+def pg_demo(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[peewee.Database]:
     monkeypatch.setenv("ZIYANG_OUTPUT", str(tmp_path / "out"))
     monkeypatch.delenv("ZIYANG_PRINTER", raising=False)
     database = open_database(pg_url)

@@ -399,3 +399,11 @@ def test_permit_pages_break_ties_by_id(people: People, catalogue: Catalogue, des
     assert [r["id_number"] for r in whole.rows] == same_day  # by id: the issue order
     for limit in (1, 2, 3, 4):
         assert [r["id_number"] for r in every_row("permits_due", desk, today, limit)] == same_day
+
+
+def test_the_lists_have_their_indexes(database: peewee.Database) -> None:
+    """m0007: a new database has the counter's list indexes (an upgraded one gets them in up)."""
+    from db.migrations.m0007_desk_list_indexes import INDEXES
+
+    names = {index.name for index in database.get_indexes("request")}
+    assert set(INDEXES) <= names

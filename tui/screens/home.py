@@ -195,7 +195,12 @@ class HomeScreen(DeskScreen):
         for index, hit in enumerate(hits):
             options.add_option(Option(self.hit_line(hit), id=str(index)))
         if text and not hits:
-            options.add_option(Option("没有找到。未登记的搬迁群众请按 F5 登记", disabled=True))
+            compact = "".join(text.split())
+            if compact.isdigit() and len(compact) < 4:  # still typing an ID's tail
+                note = "身份证尾号请至少输入4位"
+            else:
+                note = "没有找到。未登记的搬迁群众请按 F5 登记"
+            options.add_option(Option(note, disabled=True))
         options.display = bool(hits) or bool(text)
         if hits:
             options.highlighted = 0
