@@ -4,6 +4,8 @@ that others may see; only the permit card carries the full number (it is the hol
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -157,3 +159,20 @@ class DailyLogData:
     printed_at: dt.datetime = field(
         default_factory=lambda: dt.datetime.now().replace(microsecond=0)
     )
+
+
+def totals(rows: Sequence[LogRow]) -> dict[str, Counter[str]]:
+    """The log's tallies, one rule for the printed log and the supervisor's desk: by service,
+    by decision (by outcome: a request refused after it was accepted counts as refused), by
+    officer, and by status."""
+    return {
+        "service": Counter(r.service for r in rows),
+        "decision": Counter(r.outcome for r in rows),
+        "officer": Counter(r.officer for r in rows),
+        "status": Counter(r.status for r in rows),
+    }
+
+
+def ranked(counter: Counter[str]) -> list[tuple[str, int]]:
+    """A tally in the order the log shows it: most first, then by name."""
+    return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))

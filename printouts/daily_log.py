@@ -15,7 +15,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
-from forms.papers import DailyLogData, LogRow
+from forms.papers import DailyLogData, LogRow, ranked, totals
 from forms.status import Status
 from printouts.fonts import FontSet
 from printouts.layout import PrintResult, Sheet, Target, render_flow, write
@@ -23,16 +23,6 @@ from printouts.layout import PrintResult, Sheet, Target, render_flow, write
 PAGE = landscape(A4)
 PENDING = Status.PENDING_MATERIALS  # the request status of the pending section
 TAIL_ROWS = 3  # rows of the last table kept with the signatures when they would stand alone
-
-
-def totals(rows: list[LogRow]) -> dict[str, Counter[str]]:
-    """The three tallies printed at the end, also used by tests and the desk."""
-    return {
-        "service": Counter(r.service for r in rows),
-        "decision": Counter(r.outcome for r in rows),  # by outcome: later refusals count
-        "officer": Counter(r.officer for r in rows),
-        "status": Counter(r.status for r in rows),
-    }
 
 
 def _period(data: DailyLogData) -> str:
@@ -43,7 +33,7 @@ def _period(data: DailyLogData) -> str:
 
 def _tally(sheet: Sheet, title: str, counter: Counter[str], width: float) -> list[Flowable]:
     rows: list[list[object]] = [[title, "件数"]]
-    rows += [[key, str(n)] for key, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
+    rows += [[key, str(n)] for key, n in ranked(counter)]
     rows.append(["合计", str(sum(counter.values()))])
     return [sheet.grid(rows, [width - 20 * mm, 20 * mm])]
 
