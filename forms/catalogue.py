@@ -134,6 +134,15 @@ def _index(services: tuple[Service, ...]) -> dict[str, Service]:
     return index
 
 
+class CatalogueError(CounterError):
+    """A catalogue file that cannot be used, with every problem found (the message shows the
+    first few; `problems` holds them all, each as "where: what")."""
+
+    def __init__(self, zh: str, en: str, problems: list[str] | tuple[str, ...]) -> None:
+        super().__init__(zh, en)
+        self.problems = tuple(problems)
+
+
 class _Problems:
     """Collects every problem in the file so the supervisor sees them all at once."""
 
@@ -317,9 +326,10 @@ def parse_catalogue(data: dict[str, Any], source: str = "") -> Catalogue:
     if problems.items:
         shown = "；".join(problems.items[:8])
         more = f"（另有{len(problems.items) - 8}处）" if len(problems.items) > 8 else ""
-        raise CounterError(
+        raise CatalogueError(
             f"服务事项目录 {source} 有{len(problems.items)}处错误：{shown}{more}",
             f"service catalogue {source} has {len(problems.items)} problem(s): {shown}",
+            problems.items,
         )
     return Catalogue(services=checked, source=source, **catalogue_meta)
 
@@ -330,20 +340,23 @@ def load_catalogue(path: Path | str | None = None) -> Catalogue:
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
-        raise CounterError(
+        raise CatalogueError(
             f"无法读取服务事项目录 {file}：{exc.strerror or exc}",
             f"cannot read service catalogue {file}: {exc.strerror or exc}",
+            [f"{file}: {exc.strerror or exc}"],
         ) from None
-    except UnicodeDecodeError:
-        raise CounterError(
+    except UnicodeDecodeError as exc:
+        raise CatalogueError(
             f"服务事项目录 {file} 不是 UTF-8 编码",
             f"service catalogue {file} is not UTF-8",
+            [f"{file}: 第{exc.start + 1}个字节起不是 UTF-8 / not UTF-8 from byte {exc.start + 1}"],
         ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise CounterError(
+        raise CatalogueError(
             f"服务事项目录 {file} 格式错误：{exc}",
             f"service catalogue {file} is not valid TOML: {exc}",
+            [f"{file}: {exc}"],
         ) from None
     return parse_catalogue(data, source=str(file))
