@@ -36,6 +36,7 @@ class PermitEventKind(StrEnum):
     ENDORSED = "endorsed"
     REPLACED = "replaced"
     REVOKED = "revoked"
+    UNREVOKED = "unrevoked"  # a same-day revocation undone by a supervisor
 
 
 STATUS_LABELS: dict[str, str] = {
@@ -45,11 +46,12 @@ STATUS_LABELS: dict[str, str] = {
     PermitStatus.REPLACED: "已补换（旧证作废）",
 }
 
-EVENT_LABELS = {  # permit history, as the Chinese views show it
-    "issued": "签发",
-    "endorsed": "签注",
-    "replaced": "补换领",
-    "revoked": "注销",
+EVENT_LABELS: dict[str, str] = {  # permit history, as the Chinese views show it
+    PermitEventKind.ISSUED: "签发",
+    PermitEventKind.ENDORSED: "签注",
+    PermitEventKind.REPLACED: "补换领",
+    PermitEventKind.REVOKED: "注销",
+    PermitEventKind.UNREVOKED: "撤销注销",
 }
 
 
