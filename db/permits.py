@@ -7,17 +7,24 @@ that accepted it (or registers a walk-in one on the spot), so the day's log show
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from db.accounts import require_supervisor
 from db.audit import append
 from db.connection import db
-from db.models import Permit, PermitEvent, Person
+from db.models import Permit, PermitEvent, Person, Request
 from db.people import find_person, lock_person
-from db.requests import attach_permit_request, decide, finish_permit_request
-from db.setup import Desk, next_serial, stamp
-from db.views import current_permit
+from db.requests import (
+    attach_permit_request,
+    decide,
+    finish_permit_request,
+    open_requests_for,
+    pending_permit_refusal,
+)
+from db.setup import Desk, ensure_ready, next_serial, stamp
+from db.views import current_permit, permit_view, person_view
 from forms import permits as rules
-from forms.catalogue import Catalogue
+from forms.catalogue import PERMIT_ACTIONS, Catalogue
 from forms.errors import CounterError
 from forms.permits import PermitEventKind, PermitStatus
 from forms.scope import Decision
@@ -115,6 +122,12 @@ def endorse_permit(*, id_number: str, catalogue: Catalogue, desk: Desk, today: d
         return permit
 
 
+def replacement_fee(catalogue: Catalogue) -> float:
+    """The card fee a replacement charges: the catalogue's fee for the replace service, the one
+    source (Article 21: a first permit and its endorsements are free, a replacement is not)."""
+    return catalogue.permit_service("replace").fee_yuan
+
+
 def replace_permit(
     *, id_number: str, reason: str, catalogue: Catalogue, desk: Desk, today: dt.date
 ) -> Permit:
@@ -131,6 +144,7 @@ def replace_permit(
         assert old is not None  # the scope check refuses replacement without a permit
         request = attach_permit_request(person, decision, desk, today)
         label = REPLACE_REASONS[reason]
+        fee = replacement_fee(catalogue)
         Permit.update(status=PermitStatus.REPLACED, closed_on=today, closed_reason=label).where(
             Permit.id == old.id
         ).execute()
@@ -146,7 +160,7 @@ def replace_permit(
             valid_until=old.valid_until,
             residence_since=old.residence_since,
             replaces=old,
-            fee_yuan=decision.service.fee_yuan,
+            fee_yuan=fee,
         )
         _event(
             old, PermitEventKind.REPLACED, desk, today, f"{label}，由{new.number}替代，原证号作废"
@@ -156,10 +170,34 @@ def replace_permit(
             PermitEventKind.ISSUED,
             desk,
             today,
-            f"{label}，替代{old.number}，收取工本费{decision.service.fee_yuan:g}元",
+            f"{label}，替代{old.number}，收取工本费{fee:g}元",
         )
         finish_permit_request(request, new.id, desk, today, f"已补换发居住证{new.number}")
         return new
+
+
+def revoke_refusal(permit: Permit | None) -> CounterError | None:
+    """Why the person's current permit cannot be revoked (None: it can; a lapsed one can)."""
+    if permit is None or permit.status != PermitStatus.VALID:
+        state = "未持有居住证" if permit is None else f"居住证{rules.STATUS_LABELS[permit.status]}"
+        return CounterError(f"当事人{state}，无可注销的居住证", "there is no permit to revoke")
+    return None
+
+
+def unrevoke_refusal(newest: Permit | None, today: dt.date) -> CounterError | None:
+    """Why a revocation cannot be undone (None: it can: the newest permit, revoked today)."""
+    if newest is None or newest.status != PermitStatus.REVOKED:
+        state = "未持有居住证" if newest is None else f"居住证{rules.STATUS_LABELS[newest.status]}"
+        return CounterError(
+            f"当事人{state}，没有可撤销的注销", "there is no revoked permit to restore"
+        )
+    if newest.closed_on != today:
+        return CounterError(
+            f"居住证{newest.number}注销于{newest.closed_on}，只能在注销当天撤销",
+            f"permit {newest.number} was revoked on {newest.closed_on}; "
+            "a revocation can be undone only on the same day",
+        )
+    return None
 
 
 def revoke_permit(*, id_number: str, reason: str, desk: Desk, today: dt.date) -> Permit:
@@ -172,11 +210,10 @@ def revoke_permit(*, id_number: str, reason: str, desk: Desk, today: dt.date) ->
     with db.atomic():
         lock_person(person)
         permit = current_permit(person)
-        if permit is None or permit.status != "valid":
-            state = (
-                "未持有居住证" if permit is None else f"居住证{rules.STATUS_LABELS[permit.status]}"
-            )
-            raise CounterError(f"当事人{state}，无可注销的居住证", "there is no permit to revoke")
+        refused = revoke_refusal(permit)
+        if refused is not None:
+            raise refused
+        assert permit is not None
         Permit.update(status="revoked", closed_on=today, closed_reason=reason).where(
             Permit.id == permit.id
         ).execute()
@@ -202,19 +239,10 @@ def unrevoke_permit(*, id_number: str, reason: str, desk: Desk, today: dt.date) 
     with db.atomic():
         lock_person(person)
         newest = current_permit(person)
-        if newest is None or newest.status != "revoked":
-            state = (
-                "未持有居住证" if newest is None else f"居住证{rules.STATUS_LABELS[newest.status]}"
-            )
-            raise CounterError(
-                f"当事人{state}，没有可撤销的注销", "there is no revoked permit to restore"
-            )
-        if newest.closed_on != today:
-            raise CounterError(
-                f"居住证{newest.number}注销于{newest.closed_on}，只能在注销当天撤销",
-                f"permit {newest.number} was revoked on {newest.closed_on}; "
-                "a revocation can be undone only on the same day",
-            )
+        refused = unrevoke_refusal(newest, today)
+        if refused is not None:
+            raise refused
+        assert newest is not None
         Permit.update(status="valid", closed_on=None, closed_reason="").where(
             (Permit.id == newest.id) & (Permit.status == "revoked")
         ).execute()
@@ -235,3 +263,57 @@ def show_permit(id_number: str, today: dt.date) -> tuple[Permit, list[Permit]]:
             f"{person.name} holds no residence permit yet",
         )
     return all_permits[0], all_permits[1:]
+
+
+def permit_overview(
+    id_number: str, catalogue: Catalogue, community: str, today: dt.date
+) -> dict[str, Any]:
+    """Everything the desk's permit screen shows, as plain data: the person (masked), the
+    current permit with its history, the earlier ones, and for each permit operation whether
+    the rules allow it now and, if not, why (the same checks the operations make).
+
+    `request` is the newest request a permit operation finished with the current permit (the
+    one whose receipt goes with what was just done)."""
+    ensure_ready()
+    person = find_person(id_number, today)
+    permit = current_permit(person)
+    earlier = (
+        list(person.permits.where(Permit.id != permit.id).order_by(Permit.id.desc()))
+        if permit is not None
+        else []
+    )
+    actions: dict[str, dict[str, Any]] = {}
+    for action in PERMIT_ACTIONS:
+        service = catalogue.permit_service(action)
+        decision = decide(person, service, community, today, ["all"])
+        refused = None
+        if decision.decision == Outcome.REFUSE:
+            refused = decision.refusal_message()
+        else:
+            waiting = pending_permit_refusal(open_requests_for(person, service.code))
+            refused = waiting.zh if waiting is not None else None
+        actions[action] = {"service": service.name, "code": service.code, "refused": refused}
+    for action, check in (
+        ("revoke", revoke_refusal(permit)),
+        ("unrevoke", unrevoke_refusal(permit, today)),
+    ):
+        actions[action] = {"service": "", "code": "", "refused": check.zh if check else None}
+    request = None
+    if permit is not None:
+        finished = (
+            Request.select().where(Request.permit == permit.id).order_by(Request.id.desc()).first()
+        )
+        if finished is not None:
+            request = {
+                "ticket": finished.ticket,
+                "service_name": finished.service_name,
+                "opened_on": finished.opened_on.isoformat(),
+            }
+    return {
+        "person": person_view(person, today),
+        "permit": permit_view(permit, today) if permit is not None else None,
+        "earlier": [permit_view(p, today) for p in earlier],
+        "actions": actions,
+        "replacement_fee": replacement_fee(catalogue),
+        "request": request,
+    }

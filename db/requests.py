@@ -395,18 +395,26 @@ def list_requests(
     return list(query)
 
 
+def pending_permit_refusal(open_ones: Sequence[Request]) -> CounterError | None:
+    """Why a permit operation must wait: its request is still missing documents."""
+    pending = [r for r in open_ones if r.status == Status.PENDING_MATERIALS]
+    if not pending:
+        return None
+    return CounterError(
+        f"{pending[0].ticket} 仍缺材料：{'、'.join(pending[0].documents_missing)}；"
+        "请先补正（request supplement）",
+        f"{pending[0].ticket} still misses documents; supplement them first",
+    )
+
+
 def attach_permit_request(
     person: Person, decision: Decision, desk: Desk, today: dt.date
 ) -> Request:
     """The open request a permit operation finishes: the accepted one, or a new walk-in one."""
     open_ones = open_requests_for(person, decision.service.code)
-    pending = [r for r in open_ones if r.status == Status.PENDING_MATERIALS]
-    if pending:
-        raise CounterError(
-            f"{pending[0].ticket} 仍缺材料：{'、'.join(pending[0].documents_missing)}；"
-            "请先补正（request supplement）",
-            f"{pending[0].ticket} still misses documents; supplement them first",
-        )
+    blocked = pending_permit_refusal(open_ones)
+    if blocked is not None:
+        raise blocked
     accepted = [r for r in open_ones if r.status == Status.ACCEPTED]
     if accepted:
         return accepted[0]
