@@ -79,6 +79,7 @@ class SupervisorScreen(DeskScreen):
     def __init__(self) -> None:
         super().__init__()
         self.shown_range: tuple[dt.date, dt.date] | None = None
+        self.asked: tuple[dt.date, dt.date] | None = None  # the range being fetched
         self.staff: list[dict[str, Any]] = []
 
     def compose(self) -> ComposeResult:
@@ -200,6 +201,7 @@ class SupervisorScreen(DeskScreen):
         asked = self.asked_range()
         if asked is None:
             return
+        self.asked = asked
         self.query_one("#log-rows", DataTable).loading = True
         self.fetch_log(*asked)
 
@@ -223,6 +225,8 @@ class SupervisorScreen(DeskScreen):
         from forms.papers import ranked, totals
         from tui.widgets.status import OVERDUE_STYLE
 
+        if (data.first_day, data.last_day) != self.asked:
+            return  # a newer range was asked for while this one loaded: its answer is coming
         self.shown_range = (data.first_day, data.last_day)
         counts = totals(data.rows)
         for table_id, key in (
