@@ -309,9 +309,15 @@ def permit_overview(
                 "service_name": finished.service_name,
                 "opened_on": finished.opened_on.isoformat(),
             }
+    advice = (
+        rules.permit_advice(permit.status, permit.valid_until, today)
+        if permit is not None
+        else None
+    )
     return {
         "person": person_view(person, today),
         "permit": permit_view(permit, today) if permit is not None else None,
+        "advice": {"level": advice.level, "text": advice.text} if advice else None,
         "earlier": [permit_view(p, today) for p in earlier],
         "actions": actions,
         "replacement_fee": replacement_fee(catalogue),

@@ -123,6 +123,7 @@ def test_endorse_in_the_window(make_app: Any) -> None:
 
         await open_permit(pilot, person.id_number)
         assert "可办理" in screen_text(app, "#act-endorse")
+        assert "签注期已开始" in screen_text(app, "#facts")  # forms/permits.permit_advice
         await pilot.press("q")
         await wait_for(pilot, ConfirmDialog)
         await pilot.press("y")
@@ -526,10 +527,14 @@ def test_catalogue_with_errors_is_listed_and_the_old_one_stays(
 
 
 # ───────────────────────── how they look ─────────────────────────
-@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
-def test_both_screens_fit(make_app: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+@pytest.mark.parametrize(
+    ("size", "ascii_borders"), [((80, 24), False), ((120, 36), False), ((80, 24), True)]
+)
+def test_both_screens_fit(
+    make_app: Any, tmp_path: Path, size: tuple[int, int], ascii_borders: bool
+) -> None:
     person = home_person("window")
-    app = make_app("201")
+    app = make_app("201", ascii_borders=ascii_borders)
 
     async def steps(pilot: Any) -> None:
         width, height = size
@@ -550,6 +555,15 @@ def test_both_screens_fit(make_app: Any, tmp_path: Path, size: tuple[int, int]) 
         assert screen.query_one("#by-decision").region.right <= width
         decision = table_rows(app, "#by-decision")
         assert all(len(r) == 2 for r in decision)
+        for field in ("#from", "#to"):
+            assert screen.query_one(field).region.height == 1  # one line, ASCII mode too
+        await pilot.press("alt+3", "a")
+        await pilot.pause(0.2)
+        dialog = app.screen.query_one("#staff-form").region
+        assert dialog.bottom <= height and dialog.right <= width
+        assert all(i.region.height == 1 for i in app.screen.query("Input"))
+        app.save_screenshot(str(tmp_path / f"staff-dialog-{width}.svg"))
+        await pilot.press("escape")
 
     drive(app, steps, size=size)
     assert (tmp_path / f"supervisor-{size[0]}.svg").stat().st_size > 1000

@@ -10,23 +10,20 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Static
+from textual.content import Content
+from textual.widgets import DataTable, Static
 
 from forms.errors import CounterError
 from tui.printing import PrintJob
 from tui.screens.base import DeskScreen
+from tui.screens.person import ADVICE_STYLES, PERMIT_STYLES
+from tui.widgets.keybar import KeyBar
 
-STATUS_STYLES = {  # the word always comes with its colour (forms/permits.STATUS_LABELS)
-    "valid": "green",
-    "lapsed": "bold yellow",
-    "revoked": "bold red",
-    "replaced": "dim",
-}
+Parts = list[str | tuple[str, str]]
 
 # (action, key, label) in the order the screen lists them
 ACTIONS = (
@@ -49,11 +46,11 @@ class PermitScreen(DeskScreen):
     )
     BINDINGS: ClassVar = [
         Binding("escape", "back", "返回", id="permit.back"),
-        Binding("s", "issue", "申领", show=False, id="permit.issue"),
-        Binding("q", "endorse", "签注", show=False, id="permit.endorse"),
-        Binding("b", "replace", "补换领", show=False, id="permit.replace"),
-        Binding("z", "revoke", "注销", show=False, id="permit.revoke"),
-        Binding("c", "unrevoke", "撤销注销", show=False, id="permit.unrevoke"),
+        Binding("s", "issue", "申领", id="permit.issue"),
+        Binding("q", "endorse", "签注", id="permit.endorse"),
+        Binding("b", "replace", "补换领", id="permit.replace"),
+        Binding("z", "revoke", "注销", id="permit.revoke"),
+        Binding("c", "unrevoke", "撤销注销", id="permit.unrevoke"),
         Binding("ctrl+r", "reload", "刷新", show=False, id="permit.reload"),
     ]
 
@@ -72,7 +69,7 @@ class PermitScreen(DeskScreen):
         with Vertical(id="history-box", classes="box"):
             yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
         yield Static("", id="error", classes="error")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#actions-box").border_title = "可办理"
@@ -81,6 +78,14 @@ class PermitScreen(DeskScreen):
         table.add_columns("日期", "事项", "居住证号", "有效期至", "经办人", "说明")
         self.reload()
         table.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """C (undo a revocation) appears only on the day of a revocation, like its line."""
+        if action == "unrevoke":
+            if self.overview is None:
+                return False
+            return not self.overview["actions"]["unrevoke"]["refused"]
+        return True
 
     # ───────────────────────── what is on screen ─────────────────────────
     def person_on_screen(self) -> str | None:
@@ -133,30 +138,34 @@ class PermitScreen(DeskScreen):
         card.border_title = f"居住证 {permit['number']}" if permit else "居住证"
         self.draw_actions()
         self.draw_history()
+        self.refresh_bindings()
 
-    def facts_text(self) -> Text:
+    def facts_text(self) -> Content:
         assert self.overview is not None
         permit = self.permit()
         moved_in = self.overview["person"]["household"]["moved_in"]
         if permit is None:
-            return Text.assemble(
-                ("尚未办理居住证", "bold yellow"), f"    入住 {moved_in}    按 S 申领发证"
+            return Content.assemble(
+                ("尚未办理居住证", "bold $warning"), f"    入住 {moved_in}    按 S 申领发证"
             )
-        text = Text.assemble(
+        parts: Parts = [
             "状态 ",
-            (permit["status_label"], STATUS_STYLES.get(permit["status"], "")),
+            (permit["status_label"], PERMIT_STYLES.get(permit["status"], "")),
             f"    签发 {permit['issued_on']}    有效期至 {permit['valid_until']}\n",
             f"签注期 {permit['endorse_from']} 至 {permit['valid_until']}",
             f"    居住起算 {permit['residence_since']}    入住 {moved_in}",
-        )
+        ]
+        advice = self.overview["advice"]
+        if advice:
+            parts += ["\n", (advice["text"], ADVICE_STYLES.get(advice["level"], ""))]
         extra: list[str] = []
         if permit["replaces"]:
             extra.append(f"补换领自 {permit['replaces']}，工本费 {permit['fee_yuan']:g} 元")
         if permit["closed_on"]:
             extra.append(f"{permit['closed_on']} {permit['closed_reason']}")
         if extra:
-            text.append("\n" + "    ".join(extra))
-        return text
+            parts.append("\n" + "    ".join(extra))
+        return Content.assemble(*parts)
 
     def draw_actions(self) -> None:
         assert self.overview is not None
@@ -165,17 +174,17 @@ class PermitScreen(DeskScreen):
         supervisor = self.ctx.is_supervisor()
         for action, key, label in ACTIONS:
             refused = actions[action]["refused"]
-            line = Text(f"{key.upper()} {label}  ", style="bold")
+            parts: Parts = [(f"{key.upper()} {label}  ", "bold")]
             if refused:
-                line.append("不可：" + refused, style="dim")
+                parts.append(("不可：" + refused, "dim"))
             else:
-                line.append("可办理", style="green")
+                parts.append(("可办理", "$success"))
                 if action == "replace":
-                    line.append(f"，工本费 {fee:g} 元")
+                    parts.append(f"，工本费 {fee:g} 元")
                 if action in ("revoke", "unrevoke") and not supervisor:
-                    line.append("（须负责人操作）", style="yellow")
+                    parts.append(("（须负责人操作）", "$warning"))
             widget = self.query_one(f"#act-{action}", Static)
-            widget.update(line)
+            widget.update(Content.assemble(*parts))
             # Undoing a revocation only matters on the day of one: hide the line otherwise.
             widget.display = action != "unrevoke" or not refused
 

@@ -12,14 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.widgets import (
     DataTable,
-    Footer,
     Input,
     Label,
     Static,
@@ -30,6 +29,7 @@ from textual.widgets import (
 from forms.errors import CounterError
 from tui.printing import PrintJob, daily_log_job
 from tui.screens.base import DeskScreen, plain_error
+from tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from forms.papers import DailyLogData
@@ -109,7 +109,7 @@ class SupervisorScreen(DeskScreen):
                 with VerticalScroll(id="catalogue-scroll"):
                     yield Static("", id="catalogue-errors")
         yield Static("", id="error", classes="error")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         desk = self.ctx.require_desk()
@@ -223,7 +223,7 @@ class SupervisorScreen(DeskScreen):
 
     def show_log(self, data: DailyLogData) -> None:
         from forms.papers import ranked, totals
-        from tui.widgets.status import OVERDUE_STYLE
+        from tui.widgets.status import status_text
 
         if (data.first_day, data.last_day) != self.asked:
             return  # a newer range was asked for while this one loaded: its answer is coming
@@ -238,7 +238,9 @@ class SupervisorScreen(DeskScreen):
             table.clear()
             for name, n in ranked(counts[key]):
                 table.add_row(name, str(n), key=name)
-            table.add_row(Text("合计", style="bold"), Text(str(len(data.rows)), style="bold"))
+            table.add_row(
+                Content.styled("合计", "bold"), Content.styled(str(len(data.rows)), "bold")
+            )
         one_day = data.first_day == data.last_day
         period = (
             data.first_day.isoformat()
@@ -254,9 +256,7 @@ class SupervisorScreen(DeskScreen):
             at = row.at.strftime("%H:%M" if one_day else "%m-%d %H:%M")
             if row.backdated:
                 at += " 补录"
-            status = (
-                Text(f"{row.status} 超期", style=OVERDUE_STYLE) if row.overdue else Text(row.status)
-            )
+            status = status_text(row.status_code, row.status, overdue=row.overdue)
             table.add_row(
                 at,
                 row.ticket,
@@ -298,8 +298,8 @@ class SupervisorScreen(DeskScreen):
         rows, total = found
         more = f"，列出前{len(rows)}件" if total > len(rows) else ""
         self.query_one("#overdue-count", Static).update(
-            Text.assemble(
-                (f"已超期未办结 {total} 件", "bold red" if total else "green"),
+            Content.assemble(
+                (f"已超期未办结 {total} 件", "bold $error" if total else "$success"),
                 f"{more}（截至 {self.ctx.today().isoformat()}，Enter 打开办件）",
             )
         )
@@ -330,17 +330,17 @@ class SupervisorScreen(DeskScreen):
         table.clear()
         for member in staff:
             if not member["active"]:
-                state = Text("停用", style="bold red")
+                state = Content.styled("停用", "bold $error")
             elif member["locked_until"]:
-                state = Text(f"锁定至 {str(member['locked_until'])[11:19]}", style="yellow")
+                state = Content.styled(f"锁定至 {str(member['locked_until'])[11:19]}", "$warning")
             else:
-                state = Text("在岗", style="green")
+                state = Content.styled("在岗", "$success")
             table.add_row(
                 member["code"],
                 member["name"],
                 ROLES.get(str(member["role"]), str(member["role"])),
                 state,
-                "已设" if member["password_set"] else Text("未设", style="yellow"),
+                "已设" if member["password_set"] else Content.styled("未设", "$warning"),
                 key=str(member["code"]),
             )
         if staff:
@@ -515,17 +515,16 @@ class SupervisorScreen(DeskScreen):
             fresh = self.ctx.reload_catalogue()
         except CatalogueError as exc:
             problems = exc.problems or (exc.zh,)
-            lines = Text(
-                f"目录文件有 {len(problems)} 处错误，未载入，仍使用原目录：\n", style="bold red"
-            )
-            for n, problem in enumerate(problems, 1):
-                lines.append(f"{n}. {problem}\n")
-            errors.update(lines)
+            heading = f"目录文件有 {len(problems)} 处错误，未载入，仍使用原目录：\n"
+            listed = "".join(f"{n}. {problem}\n" for n, problem in enumerate(problems, 1))
+            errors.update(Content.assemble((heading, "bold $error"), listed))
             self.show_error(f"服务事项目录未重新载入：{len(problems)} 处错误（见下方列表）")
         except CounterError as exc:
-            errors.update(Text(exc.zh, style="bold red"))
+            errors.update(Content.styled(exc.zh, "bold $error"))
             self.show_error("服务事项目录未重新载入")
         else:
-            errors.update(Text(f"已重新载入，共 {len(fresh.services)} 项，没有错误。", "green"))
+            errors.update(
+                Content.styled(f"已重新载入，共 {len(fresh.services)} 项，没有错误。", "$success")
+            )
             self.notify(f"服务事项目录已重新载入：版本 {fresh.version}", title="目录")
         self.show_catalogue()
