@@ -176,15 +176,27 @@ def replace_permit(
         return new
 
 
-def revoke_refusal(permit: Permit | None) -> CounterError | None:
-    """Why the person's current permit cannot be revoked (None: it can; a lapsed one can)."""
+def other_community_refusal(
+    permit: Permit, community: str, what: str, en: str
+) -> CounterError | None:
+    """A permit is revoked (or restored) only by the community that issued it."""
+    if permit.community == community:
+        return None
+    return CounterError(
+        f"居住证{permit.number}由{permit.community}签发，只能由该社区{what}",
+        f"permit {permit.number} was issued by {permit.community}; only that community may {en}",
+    )
+
+
+def revoke_refusal(permit: Permit | None, community: str) -> CounterError | None:
+    """Why the person's current permit cannot be revoked here (None: it can; a lapsed one can)."""
     if permit is None or permit.status != PermitStatus.VALID:
         state = "未持有居住证" if permit is None else f"居住证{rules.STATUS_LABELS[permit.status]}"
         return CounterError(f"当事人{state}，无可注销的居住证", "there is no permit to revoke")
-    return None
+    return other_community_refusal(permit, community, "注销", "revoke it")
 
 
-def unrevoke_refusal(newest: Permit | None, today: dt.date) -> CounterError | None:
+def unrevoke_refusal(newest: Permit | None, today: dt.date, community: str) -> CounterError | None:
     """Why a revocation cannot be undone (None: it can: the newest permit, revoked today)."""
     if newest is None or newest.status != PermitStatus.REVOKED:
         state = "未持有居住证" if newest is None else f"居住证{rules.STATUS_LABELS[newest.status]}"
@@ -197,7 +209,7 @@ def unrevoke_refusal(newest: Permit | None, today: dt.date) -> CounterError | No
             f"permit {newest.number} was revoked on {newest.closed_on}; "
             "a revocation can be undone only on the same day",
         )
-    return None
+    return other_community_refusal(newest, community, "撤销注销", "undo its revocation")
 
 
 def revoke_permit(*, id_number: str, reason: str, desk: Desk, today: dt.date) -> Permit:
@@ -210,7 +222,7 @@ def revoke_permit(*, id_number: str, reason: str, desk: Desk, today: dt.date) ->
     with db.atomic():
         lock_person(person)
         permit = current_permit(person)
-        refused = revoke_refusal(permit)
+        refused = revoke_refusal(permit, desk.community)
         if refused is not None:
             raise refused
         assert permit is not None
@@ -239,7 +251,7 @@ def unrevoke_permit(*, id_number: str, reason: str, desk: Desk, today: dt.date) 
     with db.atomic():
         lock_person(person)
         newest = current_permit(person)
-        refused = unrevoke_refusal(newest, today)
+        refused = unrevoke_refusal(newest, today, desk.community)
         if refused is not None:
             raise refused
         assert newest is not None
@@ -294,8 +306,8 @@ def permit_overview(
             refused = waiting.zh if waiting is not None else None
         actions[action] = {"service": service.name, "code": service.code, "refused": refused}
     for action, check in (
-        ("revoke", revoke_refusal(permit)),
-        ("unrevoke", unrevoke_refusal(permit, today)),
+        ("revoke", revoke_refusal(permit, community)),
+        ("unrevoke", unrevoke_refusal(permit, today, community)),
     ):
         actions[action] = {"service": "", "code": "", "refused": check.zh if check else None}
     request = None

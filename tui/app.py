@@ -169,7 +169,8 @@ class CounterApp(App[None]):
         if person is not None:
             from tui.screens.new_request import NewRequestScreen
 
-            self.push_screen(NewRequestScreen(person))
+            if not isinstance(self.screen, NewRequestScreen):
+                self.push_screen(NewRequestScreen(person))
 
     def action_permit(self) -> None:
         if self._busy():
@@ -178,7 +179,8 @@ class CounterApp(App[None]):
         if person is not None:
             from tui.screens.permit import PermitScreen
 
-            self.push_screen(PermitScreen(person))
+            if not isinstance(self.screen, PermitScreen):
+                self.push_screen(PermitScreen(person))
 
     def action_register(self) -> None:
         if self._busy():

@@ -1102,3 +1102,28 @@ def test_a_permit_back_dated_before_a_revoked_one_is_the_current_one(
         permit_ops.unrevoke_permit(
             id_number=head, reason="误注销", desk=desk, today=D(2026, 11, 26)
         )  # type: ignore[arg-type]
+
+
+def test_only_the_issuing_community_revokes_or_restores_a_permit(
+    head: str, desk: Desk, catalogue: Catalogue
+) -> None:
+    """A supervisor of another community (a county-wide database) can neither revoke a permit
+    this community issued nor undo its revocation; nothing is written by the attempt."""
+    import dataclasses
+
+    permit_ops.issue_permit(id_number=head, catalogue=catalogue, desk=desk, today=TODAY)
+    elsewhere = dataclasses.replace(desk, community="蒿坪镇红旗社区")
+    before = permit_events()
+    error = refused(
+        permit_ops.revoke_permit, id_number=head, reason="迁走", desk=elsewhere, today=TODAY
+    )
+    assert "只能由该社区注销" in error.zh and "only that community may revoke" in error.en
+    assert permit_events() == before
+    permit_ops.revoke_permit(id_number=head, reason="迁走", desk=desk, today=TODAY)
+    before = permit_events()
+    error = refused(
+        permit_ops.unrevoke_permit, id_number=head, reason="误注销", desk=elsewhere, today=TODAY
+    )
+    assert "只能由该社区撤销注销" in error.zh
+    assert permit_events() == before
+    permit_ops.unrevoke_permit(id_number=head, reason="误注销", desk=desk, today=TODAY)
