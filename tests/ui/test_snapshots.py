@@ -58,3 +58,95 @@ def test_sign_in(snap_compare: Any, make_app: Any) -> None:
 
 def test_help(snap_compare: Any, make_app: Any) -> None:
     assert snap_compare(make_app(), press=["f1"], terminal_size=(120, 36), run_before=settled())
+
+
+def demo_person() -> str:
+    """The README's sample resident (an adult of the home community with a valid permit)."""
+    from db.demo import _sample_person
+    from tests.conftest import TODAY
+
+    return _sample_person(TODAY)
+
+
+def open_screen(make: Callable[[], Any]) -> Callable[[Any], Any]:
+    async def push(pilot: Any) -> None:
+        pilot.app.push_screen(make())
+
+    return push
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_person_card(snap_compare: Any, make_app: Any, size: tuple[int, int]) -> None:
+    from tui.screens.person import PersonScreen
+
+    person = demo_person()
+    run = settled(open_screen(lambda: PersonScreen(person)))
+    assert snap_compare(make_app(), terminal_size=size, run_before=run)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_new_request_with_its_decision(
+    snap_compare: Any, make_app: Any, size: tuple[int, int]
+) -> None:
+    from tui.screens.new_request import NewRequestScreen
+
+    person = demo_person()
+
+    async def pick(pilot: Any) -> None:
+        pilot.app.push_screen(NewRequestScreen(person))
+        await settle(pilot)
+        for key in "xmdj":  # 选民登记 by its pinyin initials
+            await pilot.press(key)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=settled(pick))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_request_detail(snap_compare: Any, make_app: Any, size: tuple[int, int]) -> None:
+    from db.models import Request
+    from tui.screens.request_detail import RequestScreen
+
+    ticket = (
+        Request.select(Request.ticket)
+        .where(Request.status == "forwarded")
+        .order_by(Request.id)
+        .scalar()
+    )
+    run = settled(open_screen(lambda: RequestScreen(ticket)))
+    assert snap_compare(make_app(), terminal_size=size, run_before=run)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_lists(snap_compare: Any, make_app: Any, size: tuple[int, int]) -> None:
+    async def overdue(pilot: Any) -> None:
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press("5")
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=settled(overdue))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_permit(snap_compare: Any, make_app: Any, size: tuple[int, int]) -> None:
+    from tui.screens.permit import PermitScreen
+
+    person = demo_person()
+    run = settled(open_screen(lambda: PermitScreen(person)))
+    assert snap_compare(make_app(), terminal_size=size, run_before=run)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_supervisor_log(snap_compare: Any, make_app: Any, size: tuple[int, int]) -> None:
+    async def log(pilot: Any) -> None:
+        await pilot.press("f8")
+
+    assert snap_compare(make_app("201"), terminal_size=size, run_before=settled(log))
+
+
+def test_register(snap_compare: Any, make_app: Any) -> None:
+    assert snap_compare(make_app(), press=["f5"], terminal_size=(80, 24), run_before=settled())
+
+
+def test_high_contrast_and_ascii(snap_compare: Any, make_app: Any) -> None:
+    app = make_app(high_contrast=True, ascii_borders=True)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settled())
