@@ -486,3 +486,25 @@ def test_demo_prints_its_accounts_and_signs_in_as_the_officer(tmp_path, monkeypa
         db.initialize(None)
         back = CliRunner().invoke(app, ["--db", url, "demo", "--no-tui", "--json"])
         assert json.loads(back.stdout)["signed_in"] == "101"
+
+
+def test_desk_lock_minutes_default_bounds_and_role(cli) -> None:  # type: ignore[no-untyped-def]
+    """`staff lock-minutes`: 5 by default; 1 and 60 are accepted, 0 and 61 refused; only a
+    supervisor changes it (the desk reads it for its idle lock)."""
+    import json
+
+    from db.accounts import desk_lock_minutes
+
+    shown = cli("staff", "lock-minutes", "--json")
+    assert json.loads(shown.stdout) == {"lock_minutes": 5}
+    for minutes in ("0", "61"):
+        refused = cli("staff", "lock-minutes", minutes, ok=False)
+        assert "锁屏时间应在1至60分钟之间" in refused.stderr
+    for minutes in (1, 60):
+        cli("staff", "lock-minutes", str(minutes))
+        assert desk_lock_minutes() == minutes
+    cli("staff", "add", "301", "周洁", "--password-stdin", input="officer-pass-301\n")
+    cli.login("301", "officer-pass-301")
+    refused = cli("staff", "lock-minutes", "9", ok=False)
+    assert "只有负责人" in refused.stderr
+    assert desk_lock_minutes() == 60
