@@ -111,3 +111,14 @@ def test_import_linter_contracts_hold() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout
+
+
+def test_the_desk_starts_light() -> None:
+    """Opening the desk imports every screen it can show first (sign-in, lock, home with its
+    lists and search, help) but not reportlab, pypinyin or holidays: those load on first use
+    (a printout, a pinyin search key, a working-day count)."""
+    screens = [m for m in _modules("tui") if m.startswith("tui.screens.")]
+    assert {"tui.screens.home", "tui.screens.signin", "tui.screens.lock"} <= set(screens)
+    modules = "tui.app, tui.screens.home, tui.screens.signin, tui.screens.lock, tui.screens.help"
+    loaded = _loaded_after_import(modules, ("reportlab", "pypinyin", "holidays", "textual"))
+    assert loaded == ["textual"]
