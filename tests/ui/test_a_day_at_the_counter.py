@@ -99,7 +99,7 @@ def test_a_day_at_the_counter(make_app: Any) -> None:
             await pilot.press("escape")  # clear the box
             await type_text(pilot, text)
             hits = app.screen.query_one("#hits")
-            await until(pilot, lambda: hits.option_count > 0, f"hits for {text}")
+            await until(pilot, lambda h=hits: h.option_count > 0, f"hits for {text}")
             assert any(hit.id_number == head_id for hit in app.screen._hits), text
         await pilot.press("enter")  # opens the first hit: his card
         await settle(pilot)
