@@ -109,3 +109,19 @@ async def type_text(pilot: Any, text: str) -> None:
     """Type text as a keyboard would (Chinese characters arrive as characters)."""
     for char in text:
         await pilot.press(char if char != " " else "space")
+
+
+def pdf_text(path: str) -> str:
+    """The text of a PDF the desk wrote, read back with pypdf."""
+    from pypdf import PdfReader
+
+    return "".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+async def fill_in(pilot: Any, *values: str) -> None:
+    """Type each value then Enter (to the next field); "" keeps the field's default."""
+    for value in values:
+        if value:
+            pilot.app.focused.value = ""  # replace a default (community, relation, ethnicity)
+            await type_text(pilot, value)
+        await pilot.press("enter")

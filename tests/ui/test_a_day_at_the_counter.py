@@ -10,26 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pypdf import PdfReader
-
 from db.demo import DEMO_PASSWORDS
 from db.models import Household, Permit, Person, Request, RequestEvent
 from forms.citizen_id import make_citizen_id
 from tests.conftest import TODAY
-from tests.ui.conftest import drive, settle, type_text
-
-
-def pdf_text(path: str) -> str:
-    return "".join(page.extract_text() or "" for page in PdfReader(path).pages)
-
-
-async def fill_in(pilot: Any, *values: str) -> None:
-    """Each value then Enter (to the next field); "" keeps the field's default."""
-    for value in values:
-        if value:
-            pilot.app.focused.value = ""
-            await type_text(pilot, value)
-        await pilot.press("enter")
+from tests.ui.conftest import drive, fill_in, pdf_text, settle, type_text
 
 
 async def until(pilot: Any, check: Any, what: str) -> None:

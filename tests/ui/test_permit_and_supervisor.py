@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pypdf import PdfReader
 
 from db.accounts import sign_in
 from db.demo import HOME
@@ -18,7 +17,7 @@ from db.views import current_permit
 from forms.catalogue import DEFAULT_PATH
 from forms.permits import endorsement_opens
 from forms.status import DECISION_LABELS
-from tests.ui.conftest import NOW, TODAY, drive, settle, type_text
+from tests.ui.conftest import NOW, TODAY, drive, pdf_text, settle, type_text
 
 
 # ───────────────────────── finding demo people ─────────────────────────
@@ -45,10 +44,6 @@ def permit_of(person: Person) -> Permit:
     permit = current_permit(person)
     assert permit is not None
     return permit
-
-
-def pdf_text(path: str) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
 
 
 def screen_text(app: Any, selector: str) -> str:

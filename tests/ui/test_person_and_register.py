@@ -20,7 +20,7 @@ from forms.citizen_id import check_digit, make_citizen_id, mask_id
 from forms.permits import STATUS_LABELS as PERMIT_LABELS
 from forms.permits import effective_status
 from forms.status import OPEN_STATUSES
-from tests.ui.conftest import NOW, drive, settle, type_text
+from tests.ui.conftest import NOW, drive, fill_in, settle, type_text
 
 TODAY = NOW.date()
 
@@ -278,15 +278,6 @@ def test_an_unknown_id_says_so_and_offers_registration(make_app: Any) -> None:
 
 
 # ───────────────────────── registration ─────────────────────────
-async def fill_in(pilot: Any, *values: str) -> None:
-    """Type each value then Enter (to the next field): None-like "" just moves on."""
-    for value in values:
-        app = pilot.app
-        focused = app.focused
-        if value:
-            focused.value = ""  # replace a default (community, relation, ethnicity)
-            await type_text(pilot, value)
-        await pilot.press("enter")
 
 
 def test_register_a_household_and_two_people_by_keys(make_app: Any) -> None:

@@ -8,14 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pypdf import PdfReader
 
 from db.models import Permit, Request, RequestEvent
 from db.views import current_permit
 from forms.citizen_id import age_on
 from forms.status import OPEN_STATUSES
 from tests.conftest import TODAY
-from tests.ui.conftest import drive, settle, type_text
+from tests.ui.conftest import drive, pdf_text, settle, type_text
 
 HOME = "蒿坪镇双星社区"
 F01_DOCUMENTS = [
@@ -68,10 +67,6 @@ def events_of(ticket: str) -> list[tuple[str, str]]:
     return [
         (e.kind, e.status_after) for e in request.events.order_by(RequestEvent.at, RequestEvent.id)
     ]
-
-
-def pdf_text(path: str) -> str:
-    return "".join(page.extract_text() or "" for page in PdfReader(path).pages)
 
 
 async def open_new_request(pilot: Any, id_number: str) -> Any:
