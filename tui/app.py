@@ -43,6 +43,9 @@ HIGH_CONTRAST = Theme(
 )
 
 
+SESSION_CHECK_SECONDS = 60  # how often a desk in use renews (and re-checks) its session
+
+
 class CounterApp(App[None]):
     """One counter. `ctx` carries the database, who is signed in and the clock."""
 
@@ -69,6 +72,7 @@ class CounterApp(App[None]):
         self.ascii_borders = ascii_borders
         self.lock_minutes = lock_minutes  # None = the database's desk_lock_minutes
         self.last_input = time.monotonic()
+        self.last_session_check = time.monotonic()
         self.printed_files: list[Printed] = []
         self.register_theme(HIGH_CONTRAST)
         if high_contrast:
@@ -118,6 +122,33 @@ class CounterApp(App[None]):
             return
         if time.monotonic() - self.last_input >= self.idle_limit_seconds():
             self.action_lock()
+            return
+        if time.monotonic() - self.last_session_check >= SESSION_CHECK_SECONDS:
+            self.check_session()
+
+    def check_session(self) -> bool:
+        """Keep the desk's session alive while it is used, and notice one that ended behind
+        its back (the account disabled, the session ended by a supervisor, the 12-hour limit):
+        then the desk returns to the sign-in screen. False when it ended."""
+        from forms.errors import CounterError
+
+        self.last_session_check = time.monotonic()
+        if not self.ctx.signed_in:
+            return False
+        try:
+            self.ctx.resume()
+        except CounterError:
+            self.ctx.desk, self.ctx.token = None, None
+            self.go_home()
+            self.notify(
+                "登录已失效（账号停用、在别处结束或超过12小时），请重新登录",
+                title="请重新登录",
+                severity="warning",
+                timeout=15,
+            )
+            self.ask_sign_in()
+            return False
+        return True
 
     # ───────────────────────── navigation ─────────────────────────
     def go_home(self) -> Any:

@@ -91,3 +91,26 @@ def test_f1_and_alt_h_show_help(make_app: Any) -> None:
             assert not isinstance(app.screen, HelpScreen)
 
     drive(app, steps)
+
+
+def test_a_disabled_account_is_sent_back_to_sign_in(make_app: Any) -> None:
+    """A supervisor disables the officer's account while the desk is open: at its next session
+    check the desk drops to the sign-in screen and writes nothing more as that officer."""
+    from db.accounts import disable_staff
+    from db.clock import clock
+    from db.setup import load_desk
+    from tests.ui.conftest import NOW
+
+    app = make_app()
+
+    async def steps(pilot: Any) -> None:
+        from tui.screens.signin import SignInScreen
+
+        assert app.check_session() is True  # alive, and renewed
+        with clock(NOW):
+            disable_staff(load_desk("201"), "101", "调岗")
+        assert app.check_session() is False
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen) and app.ctx.desk is None
+
+    drive(app, steps)
