@@ -172,11 +172,27 @@ class CounterApp(App[None]):
         return person
 
     def _busy(self) -> bool:
-        """True (and nothing happens) while locked or signed out."""
+        """True (and nothing happens) while locked, signed out, or a dialog is open: an F-key
+        pressed in a dialog must not open a screen behind it."""
+        from textual.screen import ModalScreen
+
         from tui.screens.lock import LockScreen
         from tui.screens.signin import SignInScreen
 
-        return not self.ctx.signed_in or isinstance(self.screen, (LockScreen, SignInScreen))
+        return not self.ctx.signed_in or isinstance(
+            self.screen, (LockScreen, SignInScreen, ModalScreen)
+        )
+
+    def _catalogue_ready(self) -> bool:
+        """The service catalogue loads (a file with errors is said, never a crash)."""
+        from forms.errors import CounterError
+
+        try:
+            self.ctx.catalogue()
+        except CounterError as exc:
+            self.notify(exc.zh, title="服务事项目录有错误", severity="error", timeout=15)
+            return False
+        return True
 
     # ───────────────────────── the app's keys (tui/keys.py) ─────────────────────────
     def action_help(self) -> None:
@@ -189,15 +205,15 @@ class CounterApp(App[None]):
         if self._busy():
             return
         home = self.go_home()
-        focus = getattr(home, "focus_search", None)
-        if callable(focus):
-            focus()
+        clear = getattr(home, "action_clear", None)
+        if callable(clear):
+            clear()  # a fresh box: what is typed (or scanned) next is a new search
 
     def action_new_request(self) -> None:
         if self._busy():
             return
         person = self._need_person()
-        if person is not None:
+        if person is not None and self._catalogue_ready():
             from tui.screens.new_request import NewRequestScreen
 
             if not isinstance(self.screen, NewRequestScreen):
@@ -207,7 +223,7 @@ class CounterApp(App[None]):
         if self._busy():
             return
         person = self._need_person()
-        if person is not None:
+        if person is not None and self._catalogue_ready():
             from tui.screens.permit import PermitScreen
 
             if not isinstance(self.screen, PermitScreen):
@@ -274,6 +290,8 @@ class CounterApp(App[None]):
 
     # ───────────────────────── leaving ─────────────────────────
     def action_quit_desk(self) -> None:
+        from textual.screen import ModalScreen
+
         from tui.screens.dialogs import ConfirmDialog
         from tui.screens.lock import LockScreen
         from tui.screens.signin import SignInScreen
@@ -281,6 +299,8 @@ class CounterApp(App[None]):
         if isinstance(self.screen, LockScreen):
             self.notify("锁屏时不能退出：请先解锁，或按 Ctrl+O 退出登录", severity="warning")
             return
+        if isinstance(self.screen, ModalScreen):
+            return  # a dialog is open (this question, perhaps): answer it first
         if isinstance(self.screen, SignInScreen):
             self.exit()
             return

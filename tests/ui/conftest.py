@@ -125,3 +125,23 @@ async def fill_in(pilot: Any, *values: str) -> None:
             pilot.app.focused.value = ""  # replace a default (community, relation, ethnicity)
             await type_text(pilot, value)
         await pilot.press("enter")
+
+
+def text_of(widget: Any) -> str:
+    """What a widget shows, as plain text, whatever it renders (text, or a Rich table)."""
+    import io
+
+    from rich.console import Console
+    from rich.text import Text
+    from textual.content import Content
+    from textual.widgets import Static
+
+    if not isinstance(widget, Static):  # a container: its texts, one row per line
+        rows = widget.query(".row") or [widget]
+        return "\n".join(" ".join(text_of(part) for part in row.query(Static)) for row in rows)
+    shown = widget.render()
+    if isinstance(shown, (str, Text, Content)):
+        return str(shown)
+    console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
+    console.print(shown)
+    return console.export_text()

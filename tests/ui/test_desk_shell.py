@@ -6,7 +6,7 @@ from typing import Any
 
 from db.demo import DEMO_PASSWORDS
 from db.models import StaffEvent, StaffSession
-from tests.ui.conftest import drive, settle, type_text
+from tests.ui.conftest import drive, settle, text_of, type_text
 
 
 def test_sign_in_through_the_screen(make_app: Any) -> None:
@@ -83,7 +83,7 @@ def test_f1_and_alt_h_show_help(make_app: Any) -> None:
             await pilot.press(key)
             await settle(pilot)
             assert isinstance(app.screen, HelpScreen)
-            text = str(app.screen.query_one("#app-keys").render())
+            text = text_of(app.screen.query_one("#app-keys"))
             assert "F3 / Alt+N" in text and "新办件" in text
             assert "首页" in str(app.screen.query_one("#about").render())
             await pilot.press("escape")
@@ -112,5 +112,58 @@ def test_a_disabled_account_is_sent_back_to_sign_in(make_app: Any) -> None:
         assert app.check_session() is False
         await settle(pilot)
         assert isinstance(app.screen, SignInScreen) and app.ctx.desk is None
+
+    drive(app, steps)
+
+
+def test_f_keys_do_nothing_behind_a_dialog_and_f2_starts_a_new_search(make_app: Any) -> None:
+    app = make_app()
+
+    async def steps(pilot: Any) -> None:
+        from textual.widgets import Input
+
+        from tui.screens.dialogs import ConfirmDialog
+
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        for key in ("f5", "f6", "ctrl+q"):  # nothing opens behind (or on top of) the question
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog) and len(app.screen_stack) == 3
+        await pilot.press("n")
+        await settle(pilot)
+        search = app.screen.query_one("#search", Input)
+        await type_text(pilot, "6296")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert search.value == "" and search.has_focus
+
+    drive(app, steps)
+
+
+def test_a_broken_catalogue_is_said_not_crashed(make_app: Any, tmp_path: Any) -> None:
+    """A supervisor saved a catalogue with an error; a desk that starts afterwards says so at
+    F3 and stays up."""
+    from forms.catalogue import DEFAULT_PATH
+
+    broken = tmp_path / "catalogue.toml"
+    text = DEFAULT_PATH.read_text(encoding="utf-8")
+    broken.write_text(text.replace("time_limit = ", "time_limit = -", 1), encoding="utf-8")
+    app = make_app(catalogue_path=str(broken))
+
+    async def steps(pilot: Any) -> None:
+        from tui.screens.home import HomeScreen
+
+        await type_text(pilot, "王")
+        hits = app.screen.query_one("#hits")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if hits.option_count:
+                break
+        await pilot.press("f3")  # the highlighted hit is the person F3 acts on
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen) and app.is_running
+        assert any("服务事项目录" in n.message for n in app._notifications)
 
     drive(app, steps)

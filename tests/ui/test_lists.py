@@ -17,7 +17,7 @@ from textual.widgets import Static
 from db.models import Permit, Request
 from forms.status import OPEN_STATUSES
 from tests.conftest import TODAY
-from tests.ui.conftest import drive, settle
+from tests.ui.conftest import drive, settle, text_of
 from tui.screens.base import DeskScreen
 
 COUNTER = "SXSQ01"  # officer 101 signs in at counter 1 of the demo's home community
@@ -111,7 +111,7 @@ def test_f6_shows_every_list_with_its_count(make_app: Any) -> None:
         # F1 lists the screen's own keys, the number keys among them
         await pilot.press("f1")
         await settle(pilot)
-        keys = label_of(app.screen.query_one("#screen-keys"))
+        keys = text_of(app.screen.query_one("#screen-keys"))
         assert "PgDn" in keys and "本周签注到期" in keys
         await pilot.press("escape")
         await settle(pilot)

@@ -20,7 +20,7 @@ from forms.citizen_id import check_digit, make_citizen_id, mask_id
 from forms.permits import STATUS_LABELS as PERMIT_LABELS
 from forms.permits import effective_status
 from forms.status import OPEN_STATUSES
-from tests.ui.conftest import NOW, drive, fill_in, settle, type_text
+from tests.ui.conftest import NOW, drive, fill_in, settle, text_of, type_text
 
 TODAY = NOW.date()
 
@@ -178,7 +178,7 @@ def test_f1_lists_the_card_keys(make_app: Any) -> None:
         await open_card(pilot, person.id_number)
         await pilot.press("f1")
         await settle(pilot)
-        keys = rendered(app, "#screen-keys")
+        keys = text_of(app.screen.query_one("#screen-keys"))
         assert "F9 / Alt+I" in keys and "看全号" in keys
         assert "Alt+A" in keys and "本户加人" in keys
         assert "人员信息" in rendered(app, "#about")

@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -32,6 +32,19 @@ def screen_keys(screen: Screen[Any]) -> list[tuple[str, str]]:
     return [(" / ".join(keys), description) for description, keys in merged.items()]
 
 
+def key_rows(rows: list[tuple[str, str]], **options: Any) -> Vertical:
+    """Keys in one column, what they do in the other: a long line wraps inside its own column
+    (a padded string would wrap under the keys at 80 columns)."""
+    return Vertical(
+        *[
+            Horizontal(Static(keys, classes="keys"), Static(what, classes="what"), classes="row")
+            for keys, what in rows
+        ],
+        classes="key-rows",
+        **options,
+    )
+
+
 class HelpScreen(DeskDialog[None]):
     CSS_PATH = "help.tcss"
     HELP = "帮助：Esc 或 F1 关闭。"
@@ -51,11 +64,11 @@ class HelpScreen(DeskDialog[None]):
             own = screen_keys(self.under)
             if own:
                 yield Static("本屏幕按键", classes="heading")
-                yield Static("\n".join(f"{keys:<20}{what}" for keys, what in own), id="screen-keys")
+                yield key_rows(own, id="screen-keys")
             yield Static("全局按键（功能键丢失时用 Alt+字母）", classes="heading")
-            yield Static(
-                "\n".join(f"{k.shown:<20}{k.label}：{k.help}" for k in APP_KEYS)
-                + f"\n{'Esc':<20}返回 / 关闭对话框",
+            yield key_rows(
+                [(k.shown, f"{k.label}：{k.help}") for k in APP_KEYS]
+                + [("Esc", "返回 / 关闭对话框"), ("Ctrl+Q", "退出窗口桌面（先确认；锁屏时不可）")],
                 id="app-keys",
             )
 

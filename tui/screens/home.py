@@ -94,6 +94,18 @@ class HomeScreen(DeskScreen):
 
     def on_screen_resume(self) -> None:
         self.refresh_day()
+        text = self.query_one("#search", Input).value.strip()
+        if text:  # the hits may have changed (a request completed, a person added)
+            self.start_search(text)
+
+    def person_on_screen(self) -> str | None:
+        """The highlighted person among the hits, so F3/F4 work straight from the search."""
+        options = self.query_one("#hits", OptionList)
+        index = options.highlighted
+        if not options.display or index is None or index >= len(self._hits):
+            return None
+        hit = self._hits[index]
+        return hit.id_number if hit.kind == "person" else None
 
     # ───────────────────────── the day ─────────────────────────
     def refresh_day(self) -> None:

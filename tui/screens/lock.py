@@ -55,7 +55,8 @@ class LockScreen(DeskScreen):
         try:
             self.ctx.call(confirm_password, desk, password)
         except Exception as exc:
-            self.show_error(plain_error(exc))
+            # No staff code is asked here: "工号或密码不正确" would puzzle; say what it is.
+            self.show_error(plain_error(exc).replace("工号或密码不正确", "密码不正确"))
             return
         try:
             self.ctx.resume()
