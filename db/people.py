@@ -132,6 +132,13 @@ def add_person(
                 f"citizen ID {mask_id(cid.number)} is already registered "
                 f"(household {existing.household.number})",
             )
+        mismatch = checks.relation_sex_problem(kin.code, cid.sex)  # after "already registered"
+        if mismatch:
+            raise CounterError(
+                mismatch,
+                f"relation to head '{kin.term}' does not match the sex in the citizen ID "
+                f"({'male' if cid.sex == '男' else 'female'})",
+            )
         if kin.is_head and household.members.where(Person.relation_code.in_(HEAD_CODES)).exists():
             raise _second_head(household.number)
         county = get_setting("county_name", "陕西省安康市紫阳县")

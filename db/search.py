@@ -6,6 +6,8 @@ What the text is decides the search (after NFKC and with every space removed):
 - 4-6 digits, the last one possibly X (or more digits ending in X) -> people whose ID ends so;
 - 7-17 digits -> people whose ID starts so (the clerk is typing a full number);
 - a ticket number (SXSQ01-2026-000341, any case) -> that request;
+- a household number (H000302, any case) -> that household, with its community and how many
+  people it has (a household registered without members is found too);
 - a receipt verification code (ABCD-EFGH-JKLM; what the receipt's QR code holds) -> its request;
 - Latin letters -> pinyin initials (zsf finds 张三丰) or full pinyin (zhangsanf), initials first;
   twelve letters may also be a verification code, and that request comes first;
@@ -42,12 +44,13 @@ from forms.verify import normalise_code
 
 @dataclass(frozen=True)
 class Hit:
-    kind: str  # "person" | "request"
-    id_number: str  # full: kept in memory to open the card, never shown
+    kind: str  # "person" | "request" | "household"
+    id_number: str  # full: kept in memory to open the card, never shown ("" for a household)
     masked_id: str
     name: str
     detail: str
     ticket: str | None = None
+    household: str | None = None  # the household's number, on a household hit
 
 
 class Kind(StrEnum):
@@ -58,6 +61,7 @@ class Kind(StrEnum):
     ID_PREFIX = "id_prefix"
     ID_TAIL = "id_tail"
     TICKET = "ticket"
+    HOUSEHOLD = "household"
     CODE = "code"
     LETTERS = "letters"
     NAME = "name"
@@ -75,6 +79,9 @@ _OLD_ID = re.compile(r"\d{15}", re.ASCII)
 _TAIL = re.compile(r"\d{4,6}|\d{3,16}X", re.ASCII)
 _ID_PREFIX = re.compile(r"\d{7,17}", re.ASCII)
 _TICKET = re.compile(r"[A-Z0-9]{1,8}\d{2}-\d{4}-\d{6}", re.ASCII)
+# db/people.add_household numbers households H + a six-digit serial (more digits past 999999);
+# at most 11 characters, so never a 12-letter verification code.
+_HOUSEHOLD = re.compile(r"H\d{6,10}", re.ASCII)
 _LETTERS = re.compile(r"[a-z]+")
 
 
@@ -101,6 +108,8 @@ def classify(raw: str) -> Query | None:
         return Query(Kind.ID_PREFIX, upper)
     if _TICKET.fullmatch(upper):
         return Query(Kind.TICKET, upper)
+    if _HOUSEHOLD.fullmatch(upper):
+        return Query(Kind.HOUSEHOLD, upper)
     letters = text.lower().replace("ü", "v")
     if _LETTERS.fullmatch(letters):
         return Query(Kind.LETTERS, letters, normalise_code(text))
@@ -192,6 +201,18 @@ def request_query(where: peewee.Expression) -> peewee.Select:
     )
 
 
+def household_query() -> peewee.Select:
+    """A household by its number (unique, so indexed), with how many people it has."""
+    members = Person.select(peewee.fn.COUNT(Person.id)).where(
+        Person.household == Household.id
+    )  # by the person.household_id index
+    return (
+        Household.select(Household.number, Household.community, members.alias("members"))
+        .where(Household.number == VALUE)
+        .limit(LIMIT)
+    )
+
+
 QUERIES: dict[str, Callable[[], peewee.Select]] = {
     "id": lambda: person_query(Person.id_number == VALUE, (Person.id,)),
     "id_prefix": lambda: _starting(Person.id_number),
@@ -202,6 +223,7 @@ QUERIES: dict[str, Callable[[], peewee.Select]] = {
     "pinyin": lambda: _starting(Person.pinyin, key(Person.pinyin), key(Person.name), Person.id),
     "name": lambda: _starting(Person.name, key(Person.name), Person.id),
     "ticket": lambda: request_query(Request.ticket == VALUE),
+    "household": household_query,
     # Every printed version of a receipt keeps its code: an old paper still finds its request.
     "code": lambda: request_query(
         Request.id.in_(ReceiptIssue.select(ReceiptIssue.request).where(ReceiptIssue.code == VALUE))
@@ -252,6 +274,8 @@ def plan(query: Query, limit: int) -> list[tuple[str, dict[str, Any]]]:
         steps += starting("id_tail", value)
     elif kind == Kind.TICKET:
         steps.append(exact("ticket", value))
+    elif kind == Kind.HOUSEHOLD:
+        steps.append(exact("household", value))
     elif kind == Kind.LETTERS:
         steps += [*starting("initials", value), *starting("pinyin", value)]
     elif kind == Kind.NAME:
@@ -279,6 +303,11 @@ def _request_hit(row: tuple[Any, ...], today: dt.date) -> Hit:
     return Hit("request", id_number, mask_id(id_number), name, detail, ticket)
 
 
+def _household_hit(row: tuple[Any, ...], today: dt.date) -> Hit:
+    number, community, members = row
+    return Hit("household", "", "", number, f"{community} {members}人", household=number)
+
+
 def search(text: str, *, limit: int = 20) -> list[Hit]:
     """Whatever was typed or scanned into the search box: at most `limit` hits, best first (the
     request a ticket or code names, the exact person, then prefixes in key order, then name)."""
@@ -293,10 +322,16 @@ def search(text: str, *, limit: int = 20) -> list[Hit]:
     for name, values in plan(query, limit):
         if len(hits) >= limit:
             break  # e.g. the initials filled the list: the pinyin query is not needed
-        request = name in ("ticket", "code")
+        make = (
+            _request_hit
+            if name in ("ticket", "code")
+            else _household_hit
+            if name == "household"
+            else _person_hit
+        )
         for row in run(name, values):
             if row[0] in seen or len(hits) >= limit:
                 continue  # a person both initials and pinyin find is listed once
-            seen.add(row[0])  # a ticket (text) or a person's id (a number)
-            hits.append(_request_hit(row, today) if request else _person_hit(row, today))
+            seen.add(row[0])  # a ticket or household number (text) or a person's id (a number)
+            hits.append(make(row, today))
     return hits

@@ -55,6 +55,20 @@ RELATION_GROUPS: dict[str, str] = {
     "0": "户主", "1": "配偶", "2": "子", "3": "女", "4": "孙子女", "5": "父母",
     "6": "祖父母", "7": "兄弟姐妹", "8": "其他", "9": "其他",
 }  # fmt: skip
+# The sex each GB/T 4761 term names, where it names one (夫, 长女, 岳父...); codes left out
+# (户主, 配偶, 父母, 兄弟姐妹, 孙子女, 其他...) say nothing about sex.
+MALE_CODES = frozenset({
+    "11", "20", "21", "22", "23", "24", "25", "26", "27", "28", "29", "41", "43", "46", "47", "51", "53",
+    "55", "57", "61", "63", "66", "71", "73", "76", "78", "81", "83", "85", "87", "89", "93", "95",
+})  # fmt: skip
+FEMALE_CODES = frozenset({
+    "12", "30", "31", "32", "33", "34", "35", "36", "37", "38", "39", "42", "44", "45", "48", "52", "54",
+    "56", "58", "62", "64", "67", "72", "74", "75", "77", "82", "84", "86", "88", "90", "94", "96",
+})  # fmt: skip
+RELATION_SEX: dict[str, str] = {
+    **dict.fromkeys(MALE_CODES, "男"),
+    **dict.fromkeys(FEMALE_CODES, "女"),
+}
 HEAD_CODES = ("01", "02")  # 本人 is the head themself: both count as the household's head
 
 
@@ -80,6 +94,18 @@ def relation_code_of(term: str) -> str:
         return text
     by_term = {t: c for c, t in RELATION_CODES.items()}
     return by_term.get(text) or RELATION_ALIASES.get(text, "")
+
+
+def relation_sex_problem(relation_code: str, sex: str) -> str | None:
+    """Why a relation cannot be a person of this sex (长女 for a man), or None when it can or
+    when the term does not say (户主, 配偶, 兄弟姐妹)."""
+    expected = RELATION_SEX.get(relation_code)
+    if expected is None or expected == sex:
+        return None
+    return (
+        f"与户主关系“{RELATION_CODES[relation_code]}”应为{expected}性，"
+        f"而号码读出的性别为{sex}：请核对关系或号码"
+    )
 
 
 def relation_matches(code: str, wanted: Sequence[str]) -> bool:

@@ -576,3 +576,176 @@ def test_ascii_borders_keep_one_line_per_field(make_app: Any) -> None:
         assert "联系电话" in inside[-1]
 
     drive(app, steps, size=(80, 24))
+
+
+# ───────────────────────── fixes from the clerk's trial ─────────────────────────
+async def alt(pilot: Any, letter: str) -> None:
+    """Alt+letter as a terminal sends it: ESC then the letter, which Textual's parser turns into
+    Key("alt+o", "o") (a printable character, which an Input types). Pilot's press sends no
+    character, so it would not show the fault."""
+    from textual import events
+
+    pilot.app.post_message(events.Key(f"alt+{letter}", letter))
+    await pilot.pause()
+
+
+def test_alt_keys_act_with_a_text_field_focused_and_type_nothing(make_app: Any) -> None:
+    """Alt+W saves and Alt+O finishes while 姓名 or 迁出村 has the focus; no letter is typed."""
+    app = make_app()
+    head_id = fresh_id(dt.date(1980, 3, 3), 33)
+    households = Household.select().count()
+
+    async def steps(pilot: Any) -> None:
+        from tui.screens.person import PersonScreen
+
+        await pilot.press("f5")
+        await settle(pilot)
+        screen = app.screen
+        village = screen.query_one("#hh-origin_village")
+        await type_text(pilot, "洞河镇楸园村")
+        assert app.focused is village
+        await alt(pilot, "o")  # before the household is saved: says what to do first
+        await settle(pilot)
+        assert village.value == "洞河镇楸园村"
+        assert "请先保存搬迁户" in rendered(app, "#error")
+        app.screen.query_one("#hh-moved_in").value = "2020-01-01"
+        await alt(pilot, "w")
+        await settle(pilot)
+        assert village.value == "洞河镇楸园村"
+        assert Household.select().count() == households + 1  # saved by Alt+W
+        name = screen.query_one("#p-name")
+        assert app.focused is name
+        await type_text(pilot, "周德")
+        await alt(pilot, "w")  # saves the member: refused (no ID), nothing typed
+        await settle(pilot)
+        assert name.value == "周德"
+        assert "身份证" in rendered(app, "#p-id_number .id-check")
+        await type_text(pilot, "全")
+        screen.query_one("#p-id_number").value = head_id
+        name.focus()
+        await alt(pilot, "w")
+        await settle(pilot)
+        assert screen.query_one("#members").row_count == 1
+        assert app.focused is name and name.value == ""
+        await alt(pilot, "o")
+        await settle(pilot)
+        assert isinstance(app.screen, PersonScreen)
+        assert app.screen.person_on_screen() == head_id
+
+    drive(app, steps)
+
+
+def test_esc_on_a_household_without_members_says_it_is_saved_and_how_to_find_it(
+    make_app: Any,
+) -> None:
+    app = make_app()
+
+    async def steps(pilot: Any) -> None:
+        from tui.screens.dialogs import ConfirmDialog
+        from tui.screens.home import HomeScreen
+
+        await pilot.press("f5")
+        await settle(pilot)
+        await fill_in(pilot, "洞河镇楸园村", "", "", "", "", "", "", "2020-01-01")
+        await pilot.press("f9")
+        await settle(pilot)
+        number = app.screen.household["number"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        question = rendered(app, "#question")
+        assert f"搬迁户 {number} 已保存" in question and "还没有登记任何成员" in question
+        assert f"首页查找框输入 {number}" in question
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+
+    drive(app, steps)
+
+
+def test_the_home_box_finds_a_household_by_number_and_opens_it(make_app: Any) -> None:
+    """A household left without members is found from the home box and opened to add them."""
+    from db.people import add_household
+
+    app = make_app()
+    community = Household.select().order_by(Household.id).first().community
+    empty = add_household(
+        origin_village="洞河镇楸园村", community=community, moved_in=TODAY, today=TODAY
+    )
+
+    async def steps(pilot: Any) -> None:
+        from tui.screens.register import RegisterScreen
+
+        await type_text(pilot, empty.number.lower())
+        await pilot.pause(0.4)
+        await settle(pilot)
+        hits = app.screen.query_one("#hits")
+        assert hits.option_count == 1
+        line = str(hits.get_option_at_index(0).prompt)
+        assert line.startswith(f"搬迁户 {empty.number}") and f"{community} 0人" in line
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RegisterScreen)
+        assert app.screen.household["number"] == empty.number
+        assert app.focused is app.screen.query_one("#p-name")
+        assert app.screen.query_one("#p-relation").value == "户主"
+
+    drive(app, steps)
+
+
+def test_every_household_field_problem_shows_at_once(make_app: Any) -> None:
+    app = make_app()
+    households = Household.select().count()
+
+    async def steps(pilot: Any) -> None:
+        await pilot.press("f5")
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#hh-community").value = ""
+        screen.query_one("#hh-moved_in").value = "2019-13-40"
+        screen.query_one("#hh-phone").value = "12345"
+        screen.query_one("#hh-grid").value = "网" * 31
+        await pilot.press("f9")
+        await settle(pilot)
+        for key, words in (
+            ("origin_village", "迁出村"),
+            ("community", "迁入社区"),
+            ("grid", "网格"),
+            ("moved_in", "入住日期"),
+            ("phone", "联系电话"),
+        ):
+            assert words in rendered(app, f"#hh-{key}-error"), key
+            assert screen.query_one(f"#hh-{key}-error").has_class("shown")
+        for key in ("site", "building", "unit", "room"):
+            assert not screen.query_one(f"#hh-{key}-error").has_class("shown")
+        assert app.focused is screen.query_one("#hh-origin_village")  # the first at fault
+        assert Household.select().count() == households
+        # a date after today is named too, before the database is asked
+        screen.query_one("#hh-moved_in").value = (TODAY + dt.timedelta(days=1)).isoformat()
+        await pilot.press("f9")
+        await settle(pilot)
+        assert "晚于今天" in rendered(app, "#hh-moved_in-error")
+        assert "迁出村" in rendered(app, "#hh-origin_village-error")
+
+    drive(app, steps)
+
+
+def test_a_relation_of_the_other_sex_is_refused_under_the_relation(make_app: Any) -> None:
+    app = make_app()
+    household = existing_household()
+    son = fresh_id(dt.date(2000, 1, 1), 57)  # odd: male
+    people = Person.select().count()
+
+    async def steps(pilot: Any) -> None:
+        from tui.screens.register import RegisterScreen
+
+        app.push_screen(RegisterScreen(household_number=household.number))
+        await settle(pilot)
+        await fill_in(pilot, "周小军", son, "长女", "", "")
+        await settle(pilot)
+        assert "与户主关系“长女”应为女性" in rendered(app, "#p-relation-error")
+        assert app.focused is app.screen.query_one("#p-relation")
+        assert Person.select().count() == people
+        assert app.screen.query_one("#p-name").value == "周小军"
+
+    drive(app, steps)

@@ -64,9 +64,13 @@ def new_household(community: str = HOME, moved_in: dt.date = D(2019, 5, 1)) -> H
 
 
 def new_person(
-    household: Household, make_id: IdMaker, relation: str = "户主", name: str = "王德明"
+    household: Household,
+    make_id: IdMaker,
+    relation: str = "户主",
+    name: str = "王德明",
+    sex: str = "男",
 ) -> str:
-    id_number = make_id(D(1970, 3, 12), "男")
+    id_number = make_id(D(1970, 3, 12), sex)
     add_person(
         household_number=household.number,
         id_number=id_number,
@@ -259,7 +263,7 @@ def test_upgrade_refuses_two_heads_naming_the_household_then_fills_the_new_value
     desk = load_desk()
     household = new_household()
     head = new_person(household, make_id)
-    new_person(household, make_id, relation="女", name="王小雨")
+    new_person(household, make_id, relation="女", name="王小雨", sex="女")
     permit_ops.issue_permit(id_number=head, catalogue=catalogue, desk=desk, today=D(2025, 6, 2))
     permit_ops.endorse_permit(id_number=head, catalogue=catalogue, desk=desk, today=TODAY)  # late
     _to_schema_m0001(database)
@@ -395,7 +399,8 @@ def test_relations_are_stored_with_their_code(
 ) -> None:
     household = new_household()
     new_person(household, make_id)
-    id_number = new_person(household, make_id, relation=typed, name="王小明")
+    sex = "女" if code in ("33", "38") else "男"  # 次女 and 儿媳 are women (add_person checks)
+    id_number = new_person(household, make_id, relation=typed, name="王小明", sex=sex)
     stored = Person.get(Person.id_number == id_number)
     assert (stored.relation, stored.relation_code) == (term, code)
 

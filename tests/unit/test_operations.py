@@ -541,6 +541,33 @@ def test_counters_opening_at_the_same_moment_get_unique_gap_free_tickets(
     assert Request.select().count() == 41
 
 
+def test_add_person_refuses_a_relation_of_the_other_sex(
+    family: dict[str, str], make_id: IdMaker
+) -> None:
+    """长女 for a man's ID is refused naming 与户主关系 (the CLI and the desk both get it); a
+    relation that names no sex accepts either."""
+    son = make_id(D(1990, 1, 1), "男")
+    with pytest.raises(CounterError) as refused:
+        add_person(
+            household_number=family["household"], id_number=son, name="王小军",
+            relation="长女", today=TODAY,
+        )  # fmt: skip
+    assert "与户主关系“长女”应为女性" in refused.value.zh and "男" in refused.value.zh
+    assert "relation to head" in refused.value.en
+    with pytest.raises(CounterError):
+        find_person(son)  # nothing written
+    person = add_person(
+        household_number=family["household"], id_number=son, name="王小军",
+        relation="长子", today=TODAY,
+    )  # fmt: skip
+    assert (person.relation_code, person.sex) == ("22", "男")
+    other = add_person(
+        household_number=family["household"], id_number=make_id(D(1992, 2, 2), "女"),
+        name="王小红", relation="其他", today=TODAY,
+    )  # fmt: skip
+    assert other.relation_code == "80"
+
+
 def test_looking_at_full_personal_data_is_recorded(family: dict[str, str], desk: Desk) -> None:
     from db.models import AccessLog
     from db.people import show_person

@@ -86,6 +86,9 @@ def found(text: str, limit: int = 20) -> list[str]:
         ("61092419580312031", Query(Kind.ID_PREFIX, "61092419580312031")),
         ("sxsq01-2026-000341", Query(Kind.TICKET, "SXSQ01-2026-000341")),
         ("ZY01-2026-000001", Query(Kind.TICKET, "ZY01-2026-000001")),
+        ("H000302", Query(Kind.HOUSEHOLD, "H000302")),
+        ("h 000302", Query(Kind.HOUSEHOLD, "H000302")),
+        ("H1000000", Query(Kind.HOUSEHOLD, "H1000000")),
         ("abcd-efgh-jklm", Query(Kind.CODE, "ABCD-EFGH-JKLM")),
         ("ABCD EFGH JK2M", Query(Kind.CODE, "ABCD-EFGH-JK2M")),
         ("zsf", Query(Kind.LETTERS, "zsf")),
@@ -105,7 +108,18 @@ def test_what_a_text_is_taken_for(text: str, expected: Query) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "   ", "12", "123", "!!", "z-s", "61092419580312031x5", "\u0664\u0669\u0667\u0667"]
+    "text",
+    [
+        "",
+        "   ",
+        "12",
+        "123",
+        "!!",
+        "z-s",
+        "61092419580312031x5",
+        "\u0664\u0669\u0667\u0667",
+        "H00030",
+    ],
 )
 def test_texts_that_name_nothing(text: str) -> None:
     assert classify(text) is None
@@ -275,6 +289,32 @@ def test_a_verification_code_finds_its_request_even_from_an_older_receipt(
     with clock(MORNING):
         assert [h.ticket for h in search(first_code)] == [request.ticket]
         assert [h.ticket for h in search(newer.code)] == [request.ticket]
+
+
+def test_a_household_number_finds_the_household_even_without_members(
+    database: peewee.Database, people: dict[str, str]
+) -> None:
+    """A household saved and left without members is found by its number, any case."""
+    full = Household.get(Household.number != "")  # the one the `people` fixture filled
+    empty = add_household(
+        origin_village="洞河镇楸园村", community=HOME, moved_in=D(2020, 1, 1), today=TODAY
+    )
+    with clock(MORNING):
+        hits = search(empty.number.lower())
+        assert hits == [
+            Hit("household", "", "", empty.number, f"{HOME} 0人", household=empty.number)
+        ]
+        (hit,) = search(f" {full.number} ")
+    assert (hit.kind, hit.household, hit.detail) == ("household", full.number, f"{HOME} 7人")
+    with clock(MORNING):
+        assert search("H999999") == []
+    # one look-up by the unique index on household.number
+    (name, lines), *rest = _plan_lines(database, empty.number)
+    assert name == "household" and not rest
+    if isinstance(database, peewee.PostgresqlDatabase):
+        assert "Seq Scan on household" not in lines, lines
+    else:
+        assert re.search(r"SEARCH t1 USING INDEX household_number", lines), lines
 
 
 def test_an_overdue_request_says_so(

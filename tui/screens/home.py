@@ -219,6 +219,8 @@ class HomeScreen(DeskScreen):
 
     @staticmethod
     def hit_line(hit: Any) -> str:
+        if hit.kind == "household":
+            return f"搬迁户 {hit.household}  {hit.detail}"
         name = pad(hit.name, 8)
         if hit.kind == "request":
             return f"办件 {hit.ticket}  {name}{hit.masked_id}  {hit.detail}"
@@ -265,6 +267,10 @@ class HomeScreen(DeskScreen):
             from tui.screens.request_detail import RequestScreen
 
             self.app.push_screen(RequestScreen(hit.ticket))
+        elif hit.kind == "household":
+            from tui.screens.register import RegisterScreen
+
+            self.app.push_screen(RegisterScreen(household_number=hit.household))
         else:
             from tui.screens.person import PersonScreen
 

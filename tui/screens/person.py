@@ -62,9 +62,11 @@ class PersonScreen(DeskScreen):
     )
     BINDINGS: ClassVar = [
         Binding("f9", "show_full_id", "看全号", id="person.full_id"),
-        Binding("alt+i", "show_full_id", "看全号", show=False, id="person.full_id.alt"),
-        Binding("alt+a", "add_member", "本户加人", id="person.add_member"),
-        Binding("alt+m", "more_history", "更多办件", show=False, id="person.more"),
+        Binding(
+            "alt+i", "show_full_id", "看全号", show=False, id="person.full_id.alt", priority=True
+        ),
+        Binding("alt+a", "add_member", "本户加人", id="person.add_member", priority=True),
+        Binding("alt+m", "more_history", "更多办件", show=False, id="person.more", priority=True),
         Binding("enter", "open_request", "打开办件", show=False, id="person.open"),
         Binding("escape", "back", "返回", show=False, id="person.back"),
     ]

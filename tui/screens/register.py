@@ -88,8 +88,9 @@ class RegisterScreen(DeskScreen):
     )
     BINDINGS: ClassVar = [
         Binding("f9", "save", "保存", id="register.save"),
-        Binding("alt+w", "save", "保存", show=False, id="register.save.alt"),
-        Binding("alt+o", "finish", "完成", id="register.finish"),
+        # Alt+letter keys take priority: a focused Input would otherwise type the letter.
+        Binding("alt+w", "save", "保存", show=False, id="register.save.alt", priority=True),
+        Binding("alt+o", "finish", "完成", id="register.finish", priority=True),
         Binding("escape", "back", "返回", show=False, id="register.back"),
     ]
 
@@ -149,12 +150,6 @@ class RegisterScreen(DeskScreen):
         else:
             self.show_phase()
             self.query_one("#hh-origin_village", Input).focus()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Alt+O (finish) only once there is a household to finish."""
-        if action == "finish":
-            return self.household is not None
-        return True
 
     def show_phase(self) -> None:
         """Household form until the household is saved; then its summary, members and form."""
@@ -299,6 +294,27 @@ class RegisterScreen(DeskScreen):
         self.show_error(text, f"#{prefix}-{key}-error")
         self.query_one(f"#{prefix}-{key}", Input).focus()
 
+    def household_problems(self, values: dict[str, str]) -> dict[str, str]:
+        """Every field's problem at once, by the same forms/ checks add_household makes (what
+        needs the database, such as an unknown community, is left to the operation)."""
+        from forms import dates, text
+        from forms.people import check_phone, parse_date
+
+        today = self.ctx.today()
+        checks: dict[str, Any] = {
+            key: (lambda v, k=key: text.field(v, k, required=k in ("origin_village", "community")))
+            for key in ("origin_village", "community", "site", "grid", "building", "unit", "room")
+        }
+        checks["moved_in"] = lambda v: dates.check_moved_in(parse_date(v, "入住日期"), today)
+        checks["phone"] = check_phone
+        problems = {}
+        for key, check in checks.items():
+            try:
+                check(values[key])
+            except CounterError as exc:
+                problems[key] = exc.zh
+        return problems
+
     def save_household(self) -> None:
         from db.people import add_household
         from forms.people import parse_date
@@ -306,6 +322,14 @@ class RegisterScreen(DeskScreen):
         values = {key: self.query_one(f"#hh-{key}", Input).value for key, _, _ in HOUSEHOLD_FIELDS}
         for key, _, _ in HOUSEHOLD_FIELDS:
             self.clear_error(f"#hh-{key}-error")
+        problems = self.household_problems(values)
+        if problems:
+            self.clear_error()
+            for key, text in problems.items():
+                self.show_error(text, f"#hh-{key}-error")
+            first = next(key for key, _, _ in HOUSEHOLD_FIELDS if key in problems)
+            self.query_one(f"#hh-{first}", Input).focus()
+            return
         try:
             moved_in = parse_date(values["moved_in"], "入住日期")
             household = self.ctx.call(
@@ -426,12 +450,15 @@ class RegisterScreen(DeskScreen):
     def action_back(self) -> None:
         from tui.screens.dialogs import ConfirmDialog
 
-        if self.household is None and self.unsaved_household():
+        hh = self.household
+        if hh is None and self.unsaved_household():
             question = "搬迁户信息尚未保存，确定放弃并返回？"
-        elif self.household is not None and self.unsaved_person():
+        elif hh is not None and self.unsaved_person():
             question = "成员信息尚未保存，确定放弃并返回？"
-        elif self.household is not None and not self.household["has_head"]:
-            question = f"搬迁户 {self.household['number']} 还没有登记户主，确定返回？"
+            if not hh["has_head"]:
+                question += "\n" + self.saved_note(hh)
+        elif hh is not None and not hh["has_head"]:
+            question = self.saved_note(hh) + "\n确定返回？"
         else:
             self.app.pop_screen()
             return
@@ -441,3 +468,13 @@ class RegisterScreen(DeskScreen):
                 self.app.pop_screen()
 
         self.app.push_screen(ConfirmDialog(question, "返回", danger=True), callback=answered)
+
+    @staticmethod
+    def saved_note(hh: dict[str, Any]) -> str:
+        """What leaving now means for a saved household: it stays, and how to come back to it."""
+        number, count = hh["number"], len(hh["members"])
+        who = "还没有登记任何成员" if count == 0 else f"已登记{count}人，尚无户主"
+        return (
+            f"搬迁户 {number} 已保存，{who}。"
+            f"以后在首页查找框输入 {number} 打开本户，继续登记成员（先登记户主）。"
+        )
