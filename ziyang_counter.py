@@ -896,9 +896,9 @@ def person_find(
     text: Annotated[
         str,
         typer.Argument(
-            help="身份证号、尾号4至6位、姓名或姓名开头、拼音首字母或全拼、受理编号、回执验证码 / "
-            "ID, its last 4-6 digits, name or its start, pinyin initials or full pinyin, "
-            "ticket, verification code"
+            help="身份证号、尾号4至6位、姓名或姓名开头、拼音首字母或全拼、受理编号、回执验证码、"
+            "户编号 / ID, its last 4-6 digits, name or its start, pinyin initials or full "
+            "pinyin, ticket, verification code, household number"
         ),
     ],
     limit: Annotated[int, typer.Option("--limit", min=1, max=200, help="最多几条 / at most")] = 20,
@@ -916,11 +916,14 @@ def person_find(
             "id_number": hit.masked_id,
             "detail": hit.detail,
             "ticket": hit.ticket,
+            "household": hit.household,
         }
         for hit in hits
     ]
     lines = [
-        (f"办件 {pad(hit.ticket, 20)} " if hit.ticket else "")
+        f"搬迁户 {hit.household}  {hit.detail}"
+        if hit.kind == "household"
+        else (f"办件 {pad(hit.ticket, 20)} " if hit.ticket else "")
         + f"{pad(hit.name, 12)} {hit.masked_id}  {hit.detail}"
         for hit in hits
     ]

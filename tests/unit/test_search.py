@@ -577,3 +577,11 @@ def test_person_find_needs_no_sign_in(cli: Any, people: dict[str, str]) -> None:
     cli("logout")
     data = json.loads(cli("person", "find", people["张三"][-4:], "--json").stdout)
     assert [h["name"] for h in data["hits"]] == ["张三"]
+
+
+def test_person_find_prints_a_household_by_its_number(cli: Any, people: dict[str, str]) -> None:
+    number = Household.get(Household.number != "").number
+    data = json.loads(cli("person", "find", number.lower(), "--json").stdout)
+    assert [(h["kind"], h["household"]) for h in data["hits"]] == [("household", number)]
+    plain = cli("person", "find", number).stdout
+    assert f"搬迁户 {number}" in plain and "7人" in plain
