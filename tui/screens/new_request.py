@@ -70,7 +70,15 @@ class NewRequestScreen(DeskScreen):
         Binding("enter", "accept", "受理", id="new_request.accept", priority=True),
         Binding("enter", "open_ticket", "查看办件", id="new_request.open", priority=True),
         Binding("f9", "tick_all", "全部勾选", id="new_request.tick_all"),
-        Binding("alt+a", "tick_all", "全部勾选", show=False, id="new_request.tick_all.alt"),
+        # priority: with the filter focused, alt+a would otherwise type an "a" into it.
+        Binding(
+            "alt+a",
+            "tick_all",
+            "全部勾选",
+            show=False,
+            id="new_request.tick_all.alt",
+            priority=True,
+        ),
         Binding("escape", "back", "返回", id="new_request.back"),
     ]
 
@@ -159,7 +167,10 @@ class NewRequestScreen(DeskScreen):
         if target is None:
             self.show_service(None)
             return
-        services.highlighted = target
+        # No OptionHighlighted for this: the service is shown here and now, and a message still
+        # queued when the next letter empties the list would bring this service back.
+        with services.prevent(OptionList.OptionHighlighted):
+            services.highlighted = target
         self.show_service(self.ctx.catalogue().find(str(services.get_option_at_index(target).id)))
 
     @on(Input.Changed, "#nr-filter")
@@ -169,6 +180,8 @@ class NewRequestScreen(DeskScreen):
 
     @on(OptionList.OptionHighlighted, "#nr-services")
     def highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list.highlighted_option is not event.option:
+            return  # stale: the list was refilled since (a letter typed after an arrow)
         code = event.option.id
         if code and (self.service is None or code != self.service.code):
             self.show_service(self.ctx.catalogue().find(code))
@@ -199,7 +212,7 @@ class NewRequestScreen(DeskScreen):
         if service is None:
             self.decision = None
             self.docs_for = None
-            self.query_one("#nr-docs", SelectionList).clear_options()
+            self.fill_documents(None, [])
             self.query_one("#nr-headline", Static).update(Text("没有匹配的事项", "bold yellow"))
             self.query_one("#nr-missing", Static).update("")
             self.query_one("#nr-reasons", Static).update("")
@@ -243,14 +256,17 @@ class NewRequestScreen(DeskScreen):
         self.show_decision(decision_data(decision), [d.name for d in decision.missing])
         self.refresh_bindings()
 
-    def fill_documents(self, code: str, names: list[str]) -> None:
+    def fill_documents(self, code: str | None, names: list[str]) -> None:
         docs = self.query_one("#nr-docs", SelectionList)
-        ticked = self.ticked.get(code, set())
+        ticked = self.ticked.get(code, set()) if code else set()
         self.docs_for = code
-        docs.clear_options()
-        docs.add_options([Selection(name, name, name in ticked) for name in names])
-        if names:
-            docs.highlighted = 0
+        # Without prevent, the highlight message of index 0 may arrive after the list was
+        # emptied by the next letter typed, and SelectionList fails on it.
+        with docs.prevent(OptionList.OptionHighlighted):
+            docs.clear_options()
+            docs.add_options([Selection(name, name, name in ticked) for name in names])
+            if names:
+                docs.highlighted = 0
 
     def show_decision(self, data: dict[str, Any], missing: list[str]) -> None:
         self.query_one("#nr-headline", Static).update(headline_text(data))
