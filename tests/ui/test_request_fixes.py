@@ -85,3 +85,102 @@ def test_alt_a_ticks_everything_with_the_filter_focused(make_app: Any) -> None:
         assert "缺少材料（一次性告知）：无" in flat(screen_text(app))
 
     drive(app, steps)
+
+
+def open_request_of_this_counter() -> Request:
+    """An open request waiting for documents, at this counter's community."""
+    from tests.ui.test_request_flow import HOME
+
+    return next(
+        r
+        for r in Request.select()
+        .where((Request.status == "pending_materials") & (Request.community == HOME))
+        .order_by(Request.id)
+        if r.documents_missing
+    )
+
+
+def test_an_over_long_reason_stays_in_the_dialog_and_a_failed_step_asks_again(
+    make_app: Any,
+) -> None:
+    from forms.text import FIELDS
+
+    limit = FIELDS["reason"].limit
+    ticket = open_request_of_this_counter().ticket
+    app = make_app()
+
+    async def steps(pilot: Any) -> None:
+        from textual.widgets import Input
+
+        from tui.screens.dialogs import ConfirmDialog, ReasonDialog
+        from tui.screens.request_detail import RequestScreen
+
+        app.push_screen(RequestScreen(ticket))
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ReasonDialog) and dialog.max_chars == limit
+        box = dialog.query_one("#reason", Input)
+        box.value = "不符合条件" * 101  # 505 characters
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog  # refused in the dialog, the text kept
+        assert box.value == "不符合条件" * 101
+        assert f"最多{limit}字" in str(dialog.query_one("#error").render())
+        assert Request.get(Request.ticket == ticket).status == "pending_materials"
+
+        # Text the dialog lets through but the operation refuses: asked again, text kept.
+        box.value = "理由\x1b[2J"
+        await pilot.press("enter")
+        await settle(pilot)
+        again = app.screen
+        assert isinstance(again, ReasonDialog) and again is not dialog
+        assert again.query_one("#reason", Input).value == "理由\x1b[2J"
+        assert "控制字符" in str(again.query_one("#error").render())
+        assert Request.get(Request.ticket == ticket).status == "pending_materials"
+
+    drive(app, steps)
+
+
+def test_refusing_on_the_request_screen_offers_the_refusal_notice(make_app: Any) -> None:
+    ticket = open_request_of_this_counter().ticket
+    app = make_app()
+
+    async def steps(pilot: Any) -> None:
+        from tui.screens.print_dialog import PrintDialog
+        from tui.screens.request_detail import RequestScreen
+
+        app.push_screen(RequestScreen(ticket))
+        await settle(pilot)
+        detail = app.screen
+        await pilot.press("5")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await type_text(pilot, "不属于本社区服务范围")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert Request.get(Request.ticket == ticket).status == "refused"
+        assert isinstance(app.screen, PrintDialog)
+        assert [(j.kind, j.label) for j in app.screen.jobs] == [
+            ("receipt", "受理回执"),
+            ("refusal", "不予办理告知书"),
+        ]
+        await pilot.press("escape")
+        await settle(pilot)
+        shown = flat(screen_text(app))
+        assert "状态不予办理" in shown
+        assert "承诺办结" not in shown  # a refusal promises no date
+        assert "缺少材料（一次性告知）" not in shown
+        await pilot.press("f7")  # F7 on the refused request: the same two
+        await settle(pilot)
+        assert [j.kind for j in app.screen.jobs] == ["receipt", "refusal"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is detail
+
+    drive(app, steps)
