@@ -184,3 +184,85 @@ def test_refusing_on_the_request_screen_offers_the_refusal_notice(make_app: Any)
         assert app.screen is detail
 
     drive(app, steps)
+
+
+def test_a_refusal_at_intake_lists_no_missing_documents_and_promises_no_date(
+    make_app: Any,
+) -> None:
+    person = adult_with_valid_permit("H06", max_age=55)  # pension benefits: 60 and over
+    app = make_app()
+
+    async def steps(pilot: Any) -> None:
+        screen = await open_new_request(pilot, person.id_number)
+        await type_text(pilot, "h06")
+        await settle(pilot)
+        shown = flat(screen_text(app))
+        assert "结论：不予办理" in shown
+        assert "缺少材料（一次性告知）" not in shown
+        await pilot.press("enter", "y")
+        await settle(pilot)
+        await pilot.press("escape")  # the print dialog
+        await settle(pilot)
+        assert app.screen is screen and screen.ticket is not None
+        shown = flat(screen_text(app))
+        assert "不予办理，已登记在案" in shown
+        assert "承诺办结" not in shown
+        assert "缺少材料（一次性告知）" not in shown
+
+    drive(app, steps)
+
+
+def test_after_accepting_the_ticket_stays_clear_of_toasts(make_app: Any) -> None:
+    person = adult_with_valid_permit("F01")
+    app = make_app()
+
+    async def steps(pilot: Any) -> None:
+        screen = await open_new_request(pilot, person.id_number)
+        await type_text(pilot, "dib")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")  # print what is offered
+        await settle(pilot)
+        await settle(pilot)
+        assert app.screen is screen
+        assert len(app.printed_files) == 2
+        assert "已受理，受理编号" in flat(screen_text(app))
+        assert "已生成" in str(screen.query_one("#nr-printing").render())
+        assert [n for n in app._notifications if n.title == "打印"] == []
+
+    drive(app, steps)
+
+
+def test_esc_asks_before_dropping_what_was_ticked_or_typed(make_app: Any) -> None:
+    person = adult_with_valid_permit("F01")
+    app = make_app()
+
+    async def steps(pilot: Any) -> None:
+        from textual.widgets import Input
+
+        from tui.screens.dialogs import ConfirmDialog
+
+        screen = await open_new_request(pilot, person.id_number)
+        await type_text(pilot, "dib")
+        await pilot.press("tab", "space")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is screen and screen.ticked["F01"] == {"居民身份证"}
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.screen is not screen and not isinstance(app.screen, ConfirmDialog)
+        # Nothing typed or ticked: Esc leaves at once.
+        screen = await open_new_request(pilot, person.id_number)
+        assert screen.query_one("#nr-filter", Input).value == ""
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is not screen and not isinstance(app.screen, ConfirmDialog)
+
+    drive(app, steps)
