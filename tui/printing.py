@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from forms.errors import CounterError
-from forms.status import Outcome
+from forms.status import Status
 
 if TYPE_CHECKING:
     from tui.context import DeskContext
@@ -25,6 +25,7 @@ PRINTER_ENV = "ZIYANG_PRINTER"
 KIND_LABELS = {
     "receipt": "受理回执",
     "notice": "一次性告知单",
+    "refusal": "不予办理告知书",
     "transfer": "转办单",
     "permit": "居住证",
     "daily_log": "办件台账",
@@ -34,7 +35,7 @@ KIND_LABELS = {
 
 @dataclass(frozen=True)
 class PrintJob:
-    """One printout. `key` is a ticket (receipt, notice, transfer), a full citizen ID (permit),
+    """One printout. `key` is a ticket (receipt, notice, refusal, transfer), a full citizen ID (permit),
     a service code (blank_notice) or 'YYYY-MM-DD:YYYY-MM-DD' (daily_log)."""
 
     kind: str
@@ -64,13 +65,18 @@ class Printed:
 
 
 def jobs_for_request(view: dict[str, Any]) -> list[PrintJob]:
-    """The printouts a request calls for, from its request_view: always the receipt; the
-    one-time notice when documents are missing; the transfer slip when it goes elsewhere."""
+    """The printouts a request calls for, from its request_view: always the receipt; for a
+    refused request the refusal notice; else the one-time notice when documents are missing;
+    the transfer slip once it has gone elsewhere (forwarded or referred: before, the slip has
+    no deadline to print)."""
     ticket = view["ticket"]
     jobs = [PrintJob("receipt", ticket)]
-    if view.get("missing_documents"):
+    status = view.get("status")
+    if status == Status.REFUSED:
+        jobs.append(PrintJob("refusal", ticket))
+    elif view.get("missing_documents"):
         jobs.append(PrintJob("notice", ticket))
-    if view.get("decision") in (Outcome.FORWARD_DEPARTMENT, Outcome.REFER_ORIGIN):
+    if status in (Status.FORWARDED, Status.REFERRED):
         jobs.append(PrintJob("transfer", ticket))
     return jobs
 
@@ -91,12 +97,12 @@ def _render(ctx: DeskContext, job: PrintJob) -> tuple[Any, str]:
         return (lambda path: render_receipt(receipt, path, size="80mm")), (
             f"receipt-{receipt.ticket}-80mm.pdf"
         )
-    if job.kind == "notice":
+    if job.kind in ("notice", "refusal"):  # one drawing: a refused request's is the refusal
         from db.printdata import notice_for_request
         from printouts.notice import render_notice
 
         notice = ctx.call(notice_for_request, job.key, ctx.catalogue(), desk, today)
-        return (lambda path: render_notice(notice, path)), f"notice-{notice.ticket}.pdf"
+        return (lambda path: render_notice(notice, path)), f"{job.kind}-{notice.ticket}.pdf"
     if job.kind == "blank_notice":
         from db.printdata import notice_for_service
         from printouts.notice import render_notice

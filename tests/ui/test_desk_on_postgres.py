@@ -74,7 +74,7 @@ def test_a_visit_on_postgresql(pg_demo: peewee.Database) -> None:
             await pilot.press("enter")  # print what is offered, in a worker
             await settle(pilot)
             for _ in range(200):
-                if len(app.printed_files) >= 3:
+                if len(app.printed_files) >= 2:
                     break
                 await pilot.pause(0.1)
 
@@ -83,7 +83,7 @@ def test_a_visit_on_postgresql(pg_demo: peewee.Database) -> None:
     assert request.person.id_number == person.id_number and request.service_code == "F01"
     assert request.status == "pending_materials" and request.documents_received == []
     kinds = sorted(p.job.kind for p in app.printed_files)
-    assert kinds == ["notice", "receipt", "transfer"]
+    assert kinds == ["notice", "receipt"]  # the transfer slip once it is forwarded
     receipt = next(p for p in app.printed_files if p.job.kind == "receipt")
     text = "".join(page.extract_text() or "" for page in PdfReader(receipt.path).pages)
     assert request.ticket in text

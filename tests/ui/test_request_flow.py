@@ -124,14 +124,13 @@ def test_a_forwarded_request_from_pinyin_to_completion(make_app: Any) -> None:
         assert [(j.kind, j.key) for j in app.screen.jobs] == [
             ("receipt", ticket),
             ("notice", ticket),
-            ("transfer", ticket),
-        ]
-        await pilot.press("enter")  # print all three
+        ]  # no transfer slip yet: it waits for the documents, and has no deadline to print
+        await pilot.press("enter")  # print both
         await settle(pilot)
         await settle(pilot)
         assert app.screen is screen
         printed = {p.job.kind: p.path for p in app.printed_files}
-        assert set(printed) == {"receipt", "notice", "transfer"}
+        assert set(printed) == {"receipt", "notice"}
         assert all(Path(path).stat().st_size > 1000 for path in printed.values())
         assert ticket in pdf_text(printed["receipt"])
         assert ticket in flat(screen_text(app))  # the ticket stays on screen, big
@@ -176,6 +175,15 @@ def test_a_forwarded_request_from_pinyin_to_completion(make_app: Any) -> None:
         assert [j.kind for j in app.screen.jobs] == ["receipt", "transfer"]
         await pilot.press("escape")
         await settle(pilot)
+        await pilot.press("f7")  # and from now on with F7
+        await settle(pilot)
+        assert isinstance(app.screen, PrintDialog)
+        assert [j.kind for j in app.screen.jobs] == ["receipt", "transfer"]
+        await pilot.press("enter")
+        await settle(pilot)
+        await settle(pilot)
+        slip = next(p for p in app.printed_files if p.job.kind == "transfer")
+        assert ticket in pdf_text(slip.path) and "请于 — 前" not in pdf_text(slip.path)
 
         await pilot.press("3")  # the department sends it back: a reason is required
         await settle(pilot)
@@ -251,10 +259,15 @@ def test_a_refused_request_is_recorded_with_its_reasons_and_remedy(make_app: Any
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, PrintDialog)
-        # The receipt and the notice both carry the refusal with its reasons and remedy.
-        assert [j.kind for j in app.screen.jobs] == ["receipt", "notice"]
-        await pilot.press("escape")
+        # The receipt and the refusal notice both carry the refusal with its reasons and remedy.
+        assert [j.kind for j in app.screen.jobs] == ["receipt", "refusal"]
+        assert app.screen.jobs[1].label == "不予办理告知书"
+        assert "不予办理告知书" in screen_text(app) and "一次性告知单" not in screen_text(app)
+        await pilot.press("enter")
         await settle(pilot)
+        await settle(pilot)
+        refusal = next(p for p in app.printed_files if p.job.kind == "refusal")
+        assert "不予办理告知书" in pdf_text(refusal.path).replace(" ", "")
         request = Request.select().order_by(Request.id.desc()).first()
         assert Request.select().count() == before + 1
         assert (request.status, request.decision) == ("refused", "refuse")

@@ -86,10 +86,16 @@ class DeskMixin:
         """The printouts for what is on this screen (F7); none by default."""
         return []
 
+    def print_progress(
+        self, text: str, *, title: str = "打印", severity: str = "information", timeout: float = 6
+    ) -> None:
+        """Where a screen reports its printing: a toast, unless it shows it in the screen."""
+        self.notify(text, title=title, severity=severity, timeout=timeout)
+
     def start_printing(self, jobs: list[PrintJob]) -> None:
         if not jobs:
             return
-        self.notify("正在生成：" + "、".join(j.label for j in jobs), title="打印", timeout=3)
+        self.print_progress("正在生成：" + "、".join(j.label for j in jobs), timeout=3)
         self._print_in_background(jobs)
 
     @work(thread=True, exclusive=False, group="print")
@@ -102,7 +108,7 @@ class DeskMixin:
                 printed = make(self.ctx, job)
             except Exception as exc:
                 self.app.call_from_thread(
-                    self.notify,
+                    self.print_progress,
                     f"{job.label}未生成：{plain_error(exc)}",
                     title="打印失败",
                     severity="error",
@@ -111,7 +117,7 @@ class DeskMixin:
                 continue
             done.append(printed)
             self.app.call_from_thread(
-                self.notify,
+                self.print_progress,
                 printed.summary(),
                 title="打印",
                 severity="warning" if printed.missing_glyphs else "information",

@@ -51,18 +51,29 @@ class ConfirmDialog(DeskDialog[bool]):
 
 
 class ReasonDialog(DeskDialog[str | None]):
-    """One line of text (a reason, a note); Enter confirms, Esc cancels with None."""
+    """One line of text (a reason, a note); Enter confirms, Esc cancels with None.
+
+    `max_chars` is the stored field's limit (forms.text.FIELDS[...].limit): longer text is
+    refused here, under the field, and stays in it to be shortened. `value` starts the field
+    with text already typed (a step that failed reopens the dialog with it)."""
 
     HELP = "填写原因或说明后按 Enter 确认；Esc 取消，不做任何修改。"
 
     def __init__(
-        self, title: str, prompt: str = "原因", *, required: bool = True, value: str = ""
+        self,
+        title: str,
+        prompt: str = "原因",
+        *,
+        required: bool = True,
+        value: str = "",
+        max_chars: int | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
         self.prompt = prompt
         self.required = required
         self.value = value
+        self.max_chars = max_chars
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog box"):
@@ -79,5 +90,10 @@ class ReasonDialog(DeskDialog[str | None]):
         text = event.value.strip()
         if self.required and not text:
             self.show_error(f"请填写{self.prompt}")
+            return
+        if self.max_chars is not None and len(text) > self.max_chars:
+            self.show_error(
+                f"{self.prompt}过长：最多{self.max_chars}字，现有{len(text)}字，请删减后再按 Enter"
+            )
             return
         self.dismiss(text)

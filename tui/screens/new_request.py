@@ -23,7 +23,8 @@ from textual.widgets.selection_list import Selection
 
 from forms.catalogue import Service
 from forms.service_index import GROUP_LABELS, service_index
-from forms.status import Outcome
+from forms.status import Outcome, Status
+from forms.text import FIELDS
 from tui.screens.base import DeskScreen, plain_error
 from tui.widgets.decision import headline_text, missing_text, reasons_text
 from tui.widgets.keybar import KeyBar
@@ -70,7 +71,15 @@ class NewRequestScreen(DeskScreen):
         Binding("enter", "accept", "受理", id="new_request.accept", priority=True),
         Binding("enter", "open_ticket", "查看办件", id="new_request.open", priority=True),
         Binding("f9", "tick_all", "全部勾选", id="new_request.tick_all"),
-        Binding("alt+a", "tick_all", "全部勾选", show=False, id="new_request.tick_all.alt"),
+        # priority: with the filter focused, alt+a would otherwise type an "a" into it.
+        Binding(
+            "alt+a",
+            "tick_all",
+            "全部勾选",
+            show=False,
+            id="new_request.tick_all.alt",
+            priority=True,
+        ),
         Binding("escape", "back", "返回", id="new_request.back"),
     ]
 
@@ -94,6 +103,7 @@ class NewRequestScreen(DeskScreen):
                 yield OptionList(id="nr-services")
             with Vertical(id="nr-right", classes="box"):
                 yield Static("", id="nr-banner")
+                yield Static("", id="nr-printing")
                 yield Static("", id="nr-headline")
                 yield Static("材料（空格勾选，F9 全部）", id="nr-docs-title")
                 yield SelectionList[str](id="nr-docs")
@@ -159,7 +169,10 @@ class NewRequestScreen(DeskScreen):
         if target is None:
             self.show_service(None)
             return
-        services.highlighted = target
+        # No OptionHighlighted for this: the service is shown here and now, and a message still
+        # queued when the next letter empties the list would bring this service back.
+        with services.prevent(OptionList.OptionHighlighted):
+            services.highlighted = target
         self.show_service(self.ctx.catalogue().find(str(services.get_option_at_index(target).id)))
 
     @on(Input.Changed, "#nr-filter")
@@ -169,6 +182,8 @@ class NewRequestScreen(DeskScreen):
 
     @on(OptionList.OptionHighlighted, "#nr-services")
     def highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list.highlighted_option is not event.option:
+            return  # stale: the list was refilled since (a letter typed after an arrow)
         code = event.option.id
         if code and (self.service is None or code != self.service.code):
             self.show_service(self.ctx.catalogue().find(code))
@@ -199,7 +214,7 @@ class NewRequestScreen(DeskScreen):
         if service is None:
             self.decision = None
             self.docs_for = None
-            self.query_one("#nr-docs", SelectionList).clear_options()
+            self.fill_documents(None, [])
             self.query_one("#nr-headline", Static).update(Text("没有匹配的事项", "bold yellow"))
             self.query_one("#nr-missing", Static).update("")
             self.query_one("#nr-reasons", Static).update("")
@@ -240,21 +255,27 @@ class NewRequestScreen(DeskScreen):
         self.decision = decision
         if self.docs_for != service.code:
             self.fill_documents(service.code, [d.name for d in decision.required])
-        self.show_decision(decision_data(decision), [d.name for d in decision.missing])
+        missing = [] if decision.decision == Outcome.REFUSE else [d.name for d in decision.missing]
+        self.show_decision(decision_data(decision), missing)
         self.refresh_bindings()
 
-    def fill_documents(self, code: str, names: list[str]) -> None:
+    def fill_documents(self, code: str | None, names: list[str]) -> None:
         docs = self.query_one("#nr-docs", SelectionList)
-        ticked = self.ticked.get(code, set())
+        ticked = self.ticked.get(code, set()) if code else set()
         self.docs_for = code
-        docs.clear_options()
-        docs.add_options([Selection(name, name, name in ticked) for name in names])
-        if names:
-            docs.highlighted = 0
+        # Without prevent, the highlight message of index 0 may arrive after the list was
+        # emptied by the next letter typed, and SelectionList fails on it.
+        with docs.prevent(OptionList.OptionHighlighted):
+            docs.clear_options()
+            docs.add_options([Selection(name, name, name in ticked) for name in names])
+            if names:
+                docs.highlighted = 0
 
     def show_decision(self, data: dict[str, Any], missing: list[str]) -> None:
         self.query_one("#nr-headline", Static).update(headline_text(data))
-        self.query_one("#nr-missing", Static).update(missing_text(missing))
+        # A refusal asks for no documents: no one-time notice of missing ones.
+        refusing = data["decision"] == Outcome.REFUSE
+        self.query_one("#nr-missing", Static).update("" if refusing else missing_text(missing))
         self.query_one("#nr-reasons", Static).update(reasons_text(data))
 
     @on(SelectionList.SelectedChanged, "#nr-docs")
@@ -303,7 +324,8 @@ class NewRequestScreen(DeskScreen):
             return
         self.open_it()
 
-    def open_it(self, again_reason: str = "") -> None:
+    def open_it(self, again_reason: str = "") -> bool:
+        """Open the request; False (and why, in the screen) if it was not opened."""
         from db.requests import OpenRequestExists, open_request
 
         assert self.service is not None
@@ -321,11 +343,12 @@ class NewRequestScreen(DeskScreen):
             )
         except OpenRequestExists as exc:
             self.show_existing(exc.ticket)
-            return
+            return False
         except Exception as exc:
             self.show_error(plain_error(exc))
-            return
+            return False
         self.accepted(request.ticket)
+        return True
 
     def show_existing(self, ticket: str) -> None:
         from tui.screens.existing_request import ExistingRequestDialog
@@ -345,16 +368,24 @@ class NewRequestScreen(DeskScreen):
 
         self.app.push_screen(ExistingRequestDialog(view), callback=answered)
 
-    def ask_again_reason(self, ticket: str) -> None:
+    def ask_again_reason(self, ticket: str, value: str = "") -> None:
+        """The reason for a second request; if opening still fails, asked again as typed."""
         from tui.screens.dialogs import ReasonDialog
 
         def reason_given(reason: str | None) -> None:
-            if reason:
-                self.open_it(again_reason=reason)
+            if reason and not self.open_it(again_reason=reason) and self.ticket is None:
+                self.ask_again_reason(ticket, reason)
 
-        self.app.push_screen(
-            ReasonDialog(f"再次申请（已有 {ticket}）", "确需再次申请的原因"), callback=reason_given
+        dialog = ReasonDialog(
+            f"再次申请（已有 {ticket}）",
+            "确需再次申请的原因",
+            value=value,
+            max_chars=FIELDS["reason"].limit,
         )
+        self.app.push_screen(dialog, callback=reason_given)
+        if value:
+            error = str(self.query_one("#error", Static).render())
+            self.call_after_refresh(dialog.show_error, error)
 
     def accepted(self, ticket: str) -> None:
         """The request exists: show its ticket big, its decision as recorded, and offer the
@@ -365,7 +396,6 @@ class NewRequestScreen(DeskScreen):
         self.ticket = ticket
         self.query_one("#nr-filter", Input).disabled = True
         self.query_one("#nr-docs", SelectionList).disabled = True
-        self.query_one("#nr-right").border_title = "已登记"
         self.query_one("#nr-docs-title", Static).update("材料（已登记）")
         self.refresh_bindings()
         self.show_done()
@@ -388,21 +418,35 @@ class NewRequestScreen(DeskScreen):
         banner.add_class("shown")
         view = self.call(load_request, self.ticket, self.ctx.today())
         if view is None:
-            banner.update(Text(f"已登记 {self.ticket}", "bold"))
+            banner.update(Text(f"受理编号 {self.ticket}", "bold"))
             return
         self.view = view
+        refused = view["status"] == Status.REFUSED
+        self.query_one("#nr-right").border_title = "不予办理" if refused else "已受理"
         banner.update(
             Text.assemble(
-                ("已登记，受理编号\n", "bold"),
+                ("不予办理，已登记在案，受理编号\n" if refused else "已受理，受理编号\n", "bold"),
                 (f"  {self.ticket}  ", "bold reverse"),
                 "\n",
                 status_text(view["status"], view["status_label"], overdue=view["overdue"]),
-                f"  承诺办结 {view['promised_by']}" if view["promised_by"] else "",
+                # A refusal promises no date.
+                f"  承诺办结 {view['promised_by']}" if view["promised_by"] and not refused else "",
                 "\n",
                 ("Enter 查看办件  F7 重新打印  Esc 返回", "dim"),
             )
         )
         self.show_decision(view, view["missing_documents"])
+
+    def print_progress(
+        self, text: str, *, title: str = "打印", severity: str = "information", timeout: float = 6
+    ) -> None:
+        """Printing after acceptance is reported under the ticket, not in toasts over it; only
+        a failure is also a toast."""
+        line = self.query_one("#nr-printing", Static)
+        line.display = True
+        line.update(Text(text, "bold red" if severity == "error" else "dim"))
+        if severity == "error":
+            super().print_progress(text, title=title, severity=severity, timeout=timeout)
 
     def on_screen_resume(self) -> None:
         if self.ticket is not None:  # back from the request's screen: it may have moved on
@@ -415,7 +459,24 @@ class NewRequestScreen(DeskScreen):
             self.app.push_screen(RequestScreen(self.ticket))
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        """Back; if something was ticked or typed and not accepted, only after asking."""
+        if self.ticket is not None or not self.unsaved():
+            self.app.pop_screen()
+            return
+        from tui.screens.dialogs import ConfirmDialog
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.app.pop_screen()
+
+        self.app.push_screen(
+            ConfirmDialog("已输入或勾选的内容尚未受理，确定放弃并返回？", "放弃", danger=True),
+            callback=answered,
+        )
+
+    def unsaved(self) -> bool:
+        typed = self.query_one("#nr-filter", Input).value.strip()
+        return bool(typed) or any(self.ticked.values())
 
 
 def decision_data(decision: Any) -> dict[str, Any]:

@@ -16,7 +16,14 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from forms.status import ACTION_LABELS, OPEN_STATUSES, STATUS_LABELS, Action, available_actions
+from forms.status import (
+    ACTION_LABELS,
+    OPEN_STATUSES,
+    STATUS_LABELS,
+    Action,
+    Status,
+    available_actions,
+)
 from forms.summary import (
     RECEIVED_TITLE,
     backdated_mark,
@@ -24,6 +31,7 @@ from forms.summary import (
     event_line,
     local_time,
 )
+from forms.text import FIELDS
 from tui.screens.base import DeskScreen
 from tui.widgets.decision import headline_text, missing_text, reasons_text, remedy_text
 from tui.widgets.keybar import KeyBar
@@ -36,6 +44,15 @@ STEP_KEYS: dict[str, str] = {
     Action.RETURN: "3",
     Action.COMPLETE: "4",
     Action.REFUSE: "5",
+}
+
+# What the toast says once a step is recorded, as the counter says it.
+STEP_DONE: dict[str, str] = {
+    Action.SUPPLEMENT: "已补正材料",
+    Action.FORWARD: "已转办",
+    Action.RETURN: "已记录部门退回",
+    Action.COMPLETE: "已办结",
+    Action.REFUSE: "已作出不予办理",
 }
 
 
@@ -145,7 +162,10 @@ class RequestScreen(DeskScreen):
             Text.assemble(
                 ("状态 ", "bold"),
                 status_text(view["status"], view["status_label"], overdue=view["overdue"]),
-                f"   承诺办结 {view['promised_by'] or '—'}",
+                # A refusal promises nothing.
+                ""
+                if view["status"] == Status.REFUSED
+                else f"   承诺办结 {view['promised_by'] or '—'}",
                 f"   受理 {local_time(view['opened_at'])}{backdated_mark(view)} {view['officer']}",
             )
         )
@@ -157,7 +177,10 @@ class RequestScreen(DeskScreen):
         self.query_one("#rq-received", Static).update(
             documents_line(RECEIVED_TITLE, view["received_documents"])
         )
-        self.query_one("#rq-missing", Static).update(missing_text(view["missing_documents"]))
+        missing = self.query_one("#rq-missing", Static)
+        # A refused request asks for nothing: no one-time notice of missing documents.
+        missing.update(missing_text(view["missing_documents"]))
+        missing.display = view["status"] != Status.REFUSED
         remedy = self.query_one("#rq-remedy", Static)
         remedy.update(remedy_text(view["remedy"]) if view["remedy"] else "")
         remedy.display = bool(view["remedy"])
@@ -227,19 +250,28 @@ class RequestScreen(DeskScreen):
         from db.requests import forward
 
         to = self.view["handled_by"] if self.view else ""
-        self.ask_note(Action.FORWARD, forward, f"转办 {self.ticket} → {to}", "转办说明（可不填）")
+        self.ask_note(
+            Action.FORWARD, forward, f"转办 {self.ticket} → {to}", "转办说明（可不填）", "note"
+        )
 
     def action_return(self) -> None:
         from db.requests import return_request
 
         self.ask_note(
-            Action.RETURN, return_request, f"记录部门退回 {self.ticket}", "退回原因", required=True
+            Action.RETURN,
+            return_request,
+            f"记录部门退回 {self.ticket}",
+            "退回原因",
+            "reason",
+            required=True,
         )
 
     def action_complete(self) -> None:
         from db.requests import complete
 
-        self.ask_note(Action.COMPLETE, complete, f"办结 {self.ticket}", "办结说明（可不填）")
+        self.ask_note(
+            Action.COMPLETE, complete, f"办结 {self.ticket}", "办结说明（可不填）", "note"
+        )
 
     def action_refuse(self) -> None:
         from db.requests import refuse
@@ -260,25 +292,47 @@ class RequestScreen(DeskScreen):
                     refuse,
                     f"不予办理 {self.ticket}",
                     "理由及办理途径",
+                    "reason",
                     required=True,
                 )
 
         self.app.push_screen(ConfirmDialog(question, "不予办理", danger=True), callback=confirmed)
 
     def ask_note(
-        self, action: Action, operation: Any, title: str, prompt: str, *, required: bool = False
+        self,
+        action: Action,
+        operation: Any,
+        title: str,
+        prompt: str,
+        field: str,
+        *,
+        required: bool = False,
+        value: str = "",
     ) -> None:
+        """Ask for the step's note (`field`: its stored field in forms.text.FIELDS, whose limit
+        the dialog enforces); if the step then fails, ask again with the text as typed."""
         from tui.screens.dialogs import ReasonDialog
 
         def written(note: str | None) -> None:
-            if note is not None:
-                self.step(
-                    action, operation, self.ticket, self.ctx.require_desk(), self.ctx.today(), note
+            if note is None:
+                return
+            done = self.step(
+                action, operation, self.ticket, self.ctx.require_desk(), self.ctx.today(), note
+            )
+            if not done:
+                self.ask_note(
+                    action, operation, title, prompt, field, required=required, value=note
                 )
 
-        self.app.push_screen(ReasonDialog(title, prompt, required=required), callback=written)
+        dialog = ReasonDialog(
+            title, prompt, required=required, value=value, max_chars=FIELDS[field].limit
+        )
+        self.app.push_screen(dialog, callback=written)
+        if value:  # why it failed, under the field of the reopened dialog
+            error = str(self.query_one("#error", Static).render())
+            self.call_after_refresh(dialog.show_error, error)
 
-    def step(self, action: Action, operation: Any, *args: Any) -> None:
+    def step(self, action: Action, operation: Any, *args: Any) -> bool:
         """Run one handling step; then reload and offer the printouts the new state needs: the
         receipt (a new version: the state it asserts changed), the notice while documents are
         still missing after a supplement, the transfer slip after forwarding."""
@@ -287,13 +341,13 @@ class RequestScreen(DeskScreen):
 
         self.clear_error()
         if self.call(operation, *args) is None:
-            return
+            return False
         self.reload()
         if self.view is None:
-            return
+            return True
         self.notify(
-            f"{self.ticket}：{ACTION_LABELS[action]}已登记，现为{self.view['status_label']}",
-            title="已登记",
+            f"{self.ticket}：{STEP_DONE[action]}，现为{self.view['status_label']}",
+            title=STEP_DONE[action],
             timeout=4,
         )
         jobs = [PrintJob("receipt", self.ticket)]
@@ -301,6 +355,8 @@ class RequestScreen(DeskScreen):
             jobs.append(PrintJob("notice", self.ticket))
         if action == Action.FORWARD:
             jobs.append(PrintJob("transfer", self.ticket))
+        if action == Action.REFUSE:
+            jobs.append(PrintJob("refusal", self.ticket))
 
         def chosen(picked: list[Any] | None) -> None:
             if picked:
@@ -310,3 +366,4 @@ class RequestScreen(DeskScreen):
             PrintDialog(jobs, title=f"{ACTION_LABELS[action]}后打印 {self.ticket}"),
             callback=chosen,
         )
+        return True
