@@ -334,6 +334,30 @@ def _end_sessions(staff: Staff, moment: dt.datetime) -> None:
     ).execute()
 
 
+def _may_disable(desk: Desk | None, code: str, *, lock: bool = False) -> Staff:
+    """The checks disable_staff makes: the desk's role, the account, and a supervisor left."""
+    require_supervisor(desk, "停用账号", "disable an account")
+    staff = _staff(code, lock=lock)
+    if not staff.active:
+        raise CounterError(
+            f"工作人员 {staff.code} 已是停用状态", f"{staff.code} is already disabled"
+        )
+    if staff.role == "supervisor":
+        _keep_a_supervisor(staff)
+    return staff
+
+
+def disable_refusal(desk: Desk | None, code: str) -> CounterError | None:
+    """Why disable_staff would refuse `code` now, or None: the desk asks before its
+    confirmation, so a clerk is not asked to confirm what is then refused. Changes nothing."""
+    ensure_ready()
+    try:
+        _may_disable(desk, code)
+    except CounterError as exc:
+        return exc
+    return None
+
+
 def disable_staff(
     desk: Desk, code: str, note: str = "", *, now: dt.datetime | None = None
 ) -> Staff:
@@ -341,14 +365,7 @@ def disable_staff(
     ensure_ready()
     moment = clock(now)
     with db.atomic():
-        require_supervisor(desk, "停用账号", "disable an account")
-        staff = _staff(code, lock=True)
-        if not staff.active:
-            raise CounterError(
-                f"工作人员 {staff.code} 已是停用状态", f"{staff.code} is already disabled"
-            )
-        if staff.role == "supervisor":
-            _keep_a_supervisor(staff)
+        staff = _may_disable(desk, code, lock=True)
         Staff.update(active=False).where(Staff.id == staff.id).execute()
         _end_sessions(staff, moment)
         record(staff, "disabled", moment, desk, note)

@@ -369,7 +369,7 @@ def test_overdue_list_of_the_community(make_app: Any) -> None:
     async def steps(pilot: Any) -> None:
         await pilot.press("f8")
         await settle(pilot)
-        await pilot.press("alt+2")
+        await pilot.press("alt+c")
         await settle(pilot)
         assert f"已超期未办结 {overdue} 件" in screen_text(app, "#overdue-count")
         rows = table_rows(app, "#overdue-rows")
@@ -387,7 +387,7 @@ def test_add_a_staff_account_through_the_dialog(make_app: Any) -> None:
 
         await pilot.press("f8")
         await settle(pilot)
-        await pilot.press("alt+3")
+        await pilot.press("alt+z")
         await settle(pilot)
         assert [r[0] for r in table_rows(app, "#staff-rows")] == ["101", "102", "201"]
         await pilot.press("a")
@@ -426,7 +426,7 @@ def test_officer_cannot_add_staff_even_if_the_page_were_open(make_app: Any) -> N
 
         await pilot.press("f8")
         await settle(pilot)
-        await pilot.press("alt+3")
+        await pilot.press("alt+z")
         await settle(pilot)
         Staff.update(role="officer").where(Staff.code == "201").execute()
         Staff.update(role="supervisor").where(Staff.code == "102").execute()
@@ -454,7 +454,7 @@ def test_desk_lock_minutes_are_set_from_the_page(make_app: Any) -> None:
 
         await pilot.press("f8")
         await settle(pilot)
-        await pilot.press("alt+3")
+        await pilot.press("alt+z")
         await settle(pilot)
         assert "无操作锁屏 5 分钟" in screen_text(app, "#timeouts")
         await pilot.press("k")
@@ -489,7 +489,7 @@ def test_catalogue_with_errors_is_listed_and_the_old_one_stays(
     async def steps(pilot: Any) -> None:
         await pilot.press("f8")
         await settle(pilot)
-        await pilot.press("alt+4")
+        await pilot.press("alt+m")
         await settle(pilot)
         old = app.ctx.catalogue()
         assert f"共 {len(old.services)} 项" in screen_text(app, "#catalogue-info")
@@ -552,7 +552,7 @@ def test_both_screens_fit(
         assert all(len(r) == 2 for r in decision)
         for field in ("#from", "#to"):
             assert screen.query_one(field).region.height == 1  # one line, ASCII mode too
-        await pilot.press("alt+3", "a")
+        await pilot.press("alt+z", "a")
         await pilot.pause(0.2)
         dialog = app.screen.query_one("#staff-form").region
         assert dialog.bottom <= height and dialog.right <= width
@@ -562,3 +562,195 @@ def test_both_screens_fit(
 
     drive(app, steps, size=size)
     assert (tmp_path / f"supervisor-{size[0]}.svg").stat().st_size > 1000
+
+
+# ───────────────────────── keys and focus on the supervisor's page ─────────────────────────
+def test_tab_keys_are_alt_letters_a_terminal_sends(make_app: Any) -> None:
+    """Terminals send Alt+key as ESC+key: Textual reads ESC+letter as alt+letter (ESC+digit is
+    not alt+digit), and a focused date field neither swallows the keys nor gets the letters."""
+    from textual._xterm_parser import XTermParser
+
+    def read(sent: str) -> list[Any]:
+        parser = XTermParser()
+        return [*parser.feed(sent), *parser.feed("")]
+
+    async def terminal_press(pilot: Any, sent: str) -> None:
+        """The key as a terminal delivers it: ESC+letter parsed by Textual's own parser, which
+        gives alt+t *with* the character "t" (Pilot's press has no character, so an Input
+        would not type it and the test would miss the bug)."""
+        for event in read(sent):
+            app.post_message(event)
+        await pilot.pause()
+
+    for letter in "tczmp":
+        assert [(e.key, e.character) for e in read(f"\x1b{letter}")] == [(f"alt+{letter}", letter)]
+    assert [e.key for e in read("\x1b2")] != ["alt+2"]  # why the tabs left Alt+1…Alt+4
+    app = make_app("201")
+
+    async def steps(pilot: Any) -> None:
+        await pilot.press("f8")
+        await settle(pilot)
+        screen = app.screen
+        tabs = screen.query_one("#tabs")
+        for key, tab, focused in (
+            ("alt+c", "overdue", "overdue-rows"),
+            ("alt+z", "staff", "staff-rows"),
+            ("alt+m", "catalogue", "catalogue-scroll"),
+            ("alt+t", "log", "log-rows"),
+        ):
+            screen.query_one("#from").focus()  # the date field stays on screen: alt+t's tab
+            await pilot.pause()
+            await terminal_press(pilot, "\x1b" + key[-1])
+            await settle(pilot)
+            assert tabs.active == tab, key
+            assert app.focused is not None and app.focused.id == focused, key
+            assert screen.query_one("#from").value == TODAY.isoformat(), key  # nothing typed
+        # Alt+P with the date field focused prints the log (priority: not typed as "p").
+        screen.query_one("#to").focus()
+        await pilot.pause()
+        await terminal_press(pilot, "\x1bp")
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        assert screen.query_one("#to").value == TODAY.isoformat()
+
+    drive(app, steps)
+    assert [p.job.kind for p in app.printed_files] == ["daily_log"]
+
+
+def test_staff_actions_follow_the_row_the_cursor_is_on(make_app: Any) -> None:
+    """After each dialog the staff table has the focus and the cursor stays on the account
+    acted upon: ↓ moves on, and the next question names the row now selected."""
+    from tui.screens.dialogs import ConfirmDialog
+
+    app = make_app("201")
+    questions: list[str] = []
+
+    async def ask(pilot: Any, key: str) -> None:
+        await pilot.press(key)
+        await wait_for(pilot, ConfirmDialog)
+        questions.append(str(app.screen.query_one("#question").render()))
+
+    async def steps(pilot: Any) -> None:
+        await pilot.press("f8")
+        await settle(pilot)
+        await pilot.press("alt+z")
+        await settle(pilot)
+        table = app.screen.query_one("#staff-rows")
+        assert [r[0] for r in table_rows(app, "#staff-rows")] == ["101", "102", "201"]
+        # The focus elsewhere, as after clicking the tab: the keys still act on the cursor row.
+        app.screen.query_one("Tabs").focus()
+        await pilot.pause()
+        await ask(pilot, "t")  # 101, then "no"
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.focused is table and table.cursor_row == 0
+        await pilot.press("down")
+        await ask(pilot, "t")  # 102, then "yes"
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.focused is table and table.cursor_row == 1  # still on 102
+        assert "停用" in table_rows(app, "#staff-rows")[1][3]
+        await ask(pilot, "o")  # 102 again: enable it back, "no"
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("up")
+        await ask(pilot, "j")  # 101
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.focused is table and table.cursor_row == 0
+
+    drive(app, steps)
+    assert "张敏（101）" in questions[0] and "停用" in questions[0]
+    assert "（102）" in questions[1] and "101" not in questions[1]
+    assert "启用" in questions[2] and "（102）" in questions[2]
+    assert "张敏（101）" in questions[3]
+    assert Staff.get(Staff.code == "102").active is False
+    assert Staff.get(Staff.code == "101").active is True
+
+
+def test_disabling_the_last_supervisor_is_refused_before_asking(make_app: Any) -> None:
+    from tui.screens.dialogs import ConfirmDialog
+    from tui.screens.supervisor import SupervisorScreen
+
+    app = make_app("201")
+
+    async def steps(pilot: Any) -> None:
+        await pilot.press("f8")
+        await settle(pilot)
+        await pilot.press("alt+z")
+        await settle(pilot)
+        await pilot.press("down", "down")  # 201, the only supervisor
+        await pilot.press("t")
+        await pilot.pause(0.2)
+        assert not isinstance(app.screen, ConfirmDialog)  # nothing to confirm
+        assert isinstance(app.screen, SupervisorScreen)
+        assert "唯一可登录的负责人" in screen_text(app, "#error")
+
+    drive(app, steps)
+    assert Staff.get(Staff.code == "201").active
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+def test_the_log_fits_the_width_with_names_clipped_not_cut(
+    make_app: Any, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    from rich.cells import cell_len
+
+    app = make_app("201")
+    expected = {
+        r.ticket: r
+        for r in Request.select().where((Request.community == HOME) & (Request.opened_on == TODAY))
+    }
+
+    async def steps(pilot: Any) -> None:
+        await pilot.press("f8")
+        await settle(pilot)
+        app.save_screenshot(str(tmp_path / f"log-{size[0]}.svg"))
+        table = app.screen.query_one("#log-rows")
+        labels = [str(c.label) for c in table.ordered_columns]
+        if size[0] < 120:
+            assert labels == ["受理编号", "事项", "当事人", "状态", "经办人"]
+        else:
+            assert labels[:3] == ["受理时间", "受理编号", "事项"] and "身份证号" in labels
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # no h-scroll
+        rows = table_rows(app, "#log-rows")
+        assert len(rows) == len(expected)
+        at = labels.index("事项")
+        for row in rows:
+            ticket = row[labels.index("受理编号")]
+            service, shown = expected[ticket].service_name, row[at]
+            assert shown == service or (shown.endswith("…") and service.startswith(shown[:-1]))
+            assert row[labels.index("经办人")] == expected[ticket].staff.name
+        if size[0] < 120:
+            assert max(cell_len(r[at]) for r in rows) > 8  # names are not cut to 4 characters
+
+    drive(app, steps, size=size)
+
+
+def test_a_long_log_says_the_printed_one_has_them_all(make_app: Any) -> None:
+    from tui.screens.supervisor import LIST_CAP
+
+    app = make_app("201")
+    first = TODAY - dt.timedelta(days=360)
+    total = (
+        Request.select()
+        .where((Request.community == HOME) & Request.opened_on.between(first, TODAY))
+        .count()
+    )
+    if total <= LIST_CAP:
+        pytest.skip(f"the demo has {total} requests in a year, not more than {LIST_CAP}")
+
+    async def steps(pilot: Any) -> None:
+        await pilot.press("f8")
+        await settle(pilot)
+        app.screen.query_one("#from").value = first.isoformat()
+        app.screen.query_one("#from").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        count = screen_text(app, "#log-count")
+        assert not screen_text(app, "#error"), screen_text(app, "#error")
+        assert count.startswith(f"只列出前{LIST_CAP}件，全部见 Alt+P 打印的台账")
+        assert f"共 {total} 件" in count
+        assert len(table_rows(app, "#log-rows")) == LIST_CAP
+
+    drive(app, steps, size=(80, 24))

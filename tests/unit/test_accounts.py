@@ -19,6 +19,7 @@ from db.accounts import (
     add_staff,
     change_password,
     create_first_supervisor,
+    disable_refusal,
     disable_staff,
     enable_staff,
     list_staff,
@@ -233,6 +234,32 @@ def test_the_last_supervisor_who_can_sign_in_stays(database: peewee.Database, de
     add_staff(desk, "201", "陈静", "supervisor", password="chenjing-pw", now=T0)
     set_role(desk, "001", "officer", now=T0)
     assert Staff.get(Staff.code == "001").role == "officer"
+
+
+def test_disable_refusal_gives_the_operations_answer_before_it_runs(
+    database: peewee.Database, desk: Desk
+) -> None:
+    """The desk asks disable_refusal before its confirmation: the same refusal (or none)
+    disable_staff gives, and nothing changes when asking."""
+    clerk = officer(desk)
+    asked = [
+        (desk, "001", "唯一"),  # the last supervisor who can sign in
+        (clerk, "001", "只有负责人"),  # an officer may not disable anyone
+        (desk, "999", "不存在"),
+    ]
+    for who, code, why in asked:
+        before = events("001")
+        found = disable_refusal(who, code)
+        assert found is not None and why in found.zh, (code, found)
+        assert why in refused(disable_staff, who, code, now=T0).zh
+        assert events("001") == before
+    assert disable_refusal(desk, "101") is None
+    assert Staff.get(Staff.code == "101").active  # asking disabled nothing
+    disable_staff(desk, "101", now=T0)
+    already = disable_refusal(desk, "101")
+    assert already is not None and "已是停用" in already.zh
+    add_staff(desk, "201", "陈静", "supervisor", password="chenjing-pw", now=T0)
+    assert disable_refusal(desk, "001") is None  # another supervisor can sign in now
 
 
 def test_an_officer_changes_their_own_password_with_the_current_one(

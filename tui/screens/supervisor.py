@@ -35,6 +35,10 @@ if TYPE_CHECKING:
     from forms.papers import DailyLogData
 
 LIST_CAP = 200  # rows drawn in a list; the count above it says how many there are
+WIDE_LOG = 120  # screen width from which the log shows all eight columns
+# The log's columns below WIDE_LOG: ticket, service, person, status, officer. Cells of all but
+# the service (which takes what is left) are clipped to these widths.
+NARROW_CELLS = {"person": 8, "status": 13, "officer": 8}
 TABS = ("log", "overdue", "staff", "catalogue")
 STAFF_ACTIONS = {"add_staff", "disable", "enable", "role", "password", "lock_minutes", "idle"}
 
@@ -52,19 +56,38 @@ def overdue_rows(community: str, today: dt.date, limit: int) -> tuple[list[dict[
 class SupervisorScreen(DeskScreen):
     CSS_PATH = "supervisor.tcss"
     HELP = (
-        "主管页面（负责人）。Alt+1 台账：输入起止日期（默认今天）后 Enter，显示本社区办件按事项、"
-        "按结论（按办理结果）、按经办人的统计和办件明细，Alt+P 或 F7 打印所示期间的台账。"
-        "Alt+2 超期：本社区已超过承诺日期仍未办结的办件，Enter 打开。Alt+3 账号：A 添加，"
-        "T 停用，O 启用，J 改角色，M 重设密码，K 锁屏时间，I 登录空闲登出时间。"
-        "Alt+4 目录：R 从文件重新载入服务事项目录，有错误时逐条列出，仍用原目录。Esc 返回。"
+        "主管页面（负责人）。Alt+T 台账：输入起止日期（默认今天）后 Enter，显示本社区办件按事项、"
+        "按结论（按办理结果）、按经办人的统计和办件明细（超过200件时列出前200件，"
+        "Alt+P 或 F7 打印的台账列出全部）。"
+        "Alt+C 超期：本社区已超过承诺日期仍未办结的办件，Enter 打开。Alt+Z 账号：↑↓ 选中账号，"
+        "A 添加，T 停用，O 启用，J 改角色，M 重设密码，K 锁屏时间，I 登录空闲登出时间。"
+        "Alt+M 目录：R 从文件重新载入服务事项目录，有错误时逐条列出，仍用原目录。Esc 返回。"
     )
     BINDINGS: ClassVar = [
         Binding("escape", "back", "返回", id="supervisor.back"),
-        Binding("alt+1", "tab('log')", "台账", show=False, id="supervisor.tab.log"),
-        Binding("alt+2", "tab('overdue')", "超期", show=False, id="supervisor.tab.overdue"),
-        Binding("alt+3", "tab('staff')", "账号", show=False, id="supervisor.tab.staff"),
-        Binding("alt+4", "tab('catalogue')", "目录", show=False, id="supervisor.tab.catalogue"),
-        Binding("alt+p", "print_log", "打印台账", id="supervisor.print_log"),
+        # Alt+letters, not Alt+digits (terminals send ESC+digit, which Textual does not read as
+        # alt+digit); priority, so a focused date field does not type them as letters.
+        Binding("alt+t", "tab('log')", "台账", show=False, priority=True, id="supervisor.tab.log"),
+        Binding(
+            "alt+c",
+            "tab('overdue')",
+            "超期",
+            show=False,
+            priority=True,
+            id="supervisor.tab.overdue",
+        ),
+        Binding(
+            "alt+z", "tab('staff')", "账号", show=False, priority=True, id="supervisor.tab.staff"
+        ),
+        Binding(
+            "alt+m",
+            "tab('catalogue')",
+            "目录",
+            show=False,
+            priority=True,
+            id="supervisor.tab.catalogue",
+        ),
+        Binding("alt+p", "print_log", "打印台账", priority=True, id="supervisor.print_log"),
         Binding("ctrl+r", "reload", "刷新", show=False, id="supervisor.reload"),
         Binding("a", "add_staff", "添加", id="supervisor.staff.add"),
         Binding("t", "disable", "停用", id="supervisor.staff.disable"),
@@ -81,12 +104,14 @@ class SupervisorScreen(DeskScreen):
         self.shown_range: tuple[dt.date, dt.date] | None = None
         self.asked: tuple[dt.date, dt.date] | None = None  # the range being fetched
         self.staff: list[dict[str, Any]] = []
+        self.log_data: DailyLogData | None = None
+        self.log_wide: bool | None = None  # the columns the log is drawn with
 
     def compose(self) -> ComposeResult:
         today = self.ctx.today().isoformat()
         yield Static("", id="topbar", classes="topbar")
         with TabbedContent(id="tabs", initial="log"):
-            with TabPane("台账 Alt+1", id="log"):
+            with TabPane("台账 Alt+T", id="log"):
                 with Horizontal(id="range"):
                     yield Label("起")
                     yield Input(today, id="from", max_length=10)
@@ -98,13 +123,13 @@ class SupervisorScreen(DeskScreen):
                     yield DataTable(id="by-decision", cursor_type="row", classes="tally")
                     yield DataTable(id="by-officer", cursor_type="row", classes="tally")
                 yield DataTable(id="log-rows", cursor_type="row", zebra_stripes=True)
-            with TabPane("超期 Alt+2", id="overdue"):
+            with TabPane("超期 Alt+C", id="overdue"):
                 yield Static("", id="overdue-count", classes="count")
                 yield DataTable(id="overdue-rows", cursor_type="row", zebra_stripes=True)
-            with TabPane("账号 Alt+3", id="staff"):
+            with TabPane("账号 Alt+Z", id="staff"):
                 yield DataTable(id="staff-rows", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="timeouts", classes="count")
-            with TabPane("目录 Alt+4", id="catalogue"):
+            with TabPane("目录 Alt+M", id="catalogue"):
                 yield Static("", id="catalogue-info")
                 with VerticalScroll(id="catalogue-scroll"):
                     yield Static("", id="catalogue-errors")
@@ -122,9 +147,6 @@ class SupervisorScreen(DeskScreen):
             ("#by-officer", "经办人"),
         ):
             self.query_one(table_id, DataTable).add_columns(title, "件数")
-        self.query_one("#log-rows", DataTable).add_columns(
-            "受理时间", "受理编号", "事项", "当事人", "状态", "结论", "经办人", "身份证号"
-        )
         self.query_one("#overdue-rows", DataTable).add_columns(
             "受理编号", "事项", "当事人", "状态", "承诺日期", "经办人", "身份证号"
         )
@@ -147,7 +169,21 @@ class SupervisorScreen(DeskScreen):
         return True
 
     def action_tab(self, tab: str) -> None:
-        self.query_one("#tabs", TabbedContent).active = tab
+        tabs = self.query_one("#tabs", TabbedContent)
+        if tabs.active == tab:
+            self.focus_tab(tab)  # no TabActivated comes: take the focus to the tab all the same
+        tabs.active = tab
+
+    def focus_tab(self, tab: str) -> None:
+        """Focus the tab's main widget, so ↑↓ and Enter work there at once."""
+        self.query_one(
+            {
+                "log": "#log-rows",
+                "overdue": "#overdue-rows",
+                "staff": "#staff-rows",
+                "catalogue": "#catalogue-scroll",
+            }[tab]
+        ).focus()
 
     @on(TabbedContent.TabActivated, "#tabs")
     def tab_shown(self, event: TabbedContent.TabActivated) -> None:
@@ -156,14 +192,11 @@ class SupervisorScreen(DeskScreen):
         tab = self.active_tab()
         if tab == "overdue":
             self.load_overdue()
-            self.query_one("#overdue-rows", DataTable).focus()
         elif tab == "staff":
             self.load_staff()
-            self.query_one("#staff-rows", DataTable).focus()
         elif tab == "catalogue":
             self.show_catalogue()
-        elif tab == "log":
-            self.query_one("#log-rows", DataTable).focus()
+        self.focus_tab(tab)
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -223,7 +256,6 @@ class SupervisorScreen(DeskScreen):
 
     def show_log(self, data: DailyLogData) -> None:
         from forms.papers import ranked, totals
-        from tui.widgets.status import status_text
 
         if (data.first_day, data.last_day) != self.asked:
             return  # a newer range was asked for while this one loaded: its answer is coming
@@ -247,27 +279,72 @@ class SupervisorScreen(DeskScreen):
             if one_day
             else f"{data.first_day.isoformat()} 至 {data.last_day.isoformat()}"
         )
-        shown = min(len(data.rows), LIST_CAP)
-        more = f"，列出前{shown}件（全部见打印的台账）" if len(data.rows) > shown else ""
-        self.query_one("#log-count", Static).update(f"{period} 共 {len(data.rows)} 件{more}")
+        line: list[str | tuple[str, str]] = [f"{period} 共 {len(data.rows)} 件"]
+        if len(data.rows) > LIST_CAP:
+            # Said first and in colour: a narrow screen cuts the end of this line.
+            line = [
+                (f"只列出前{LIST_CAP}件，全部见 Alt+P 打印的台账", "bold $warning"),
+                "  ",
+                *line,
+            ]
+        self.query_one("#log-count", Static).update(Content.assemble(*line))
+        self.log_data = data
+        self.log_wide = None
+        self.draw_log_rows()
+
+    def on_resize(self) -> None:
+        if self.log_data is not None and self.log_wide != (self.size.width >= WIDE_LOG):
+            self.draw_log_rows()
+
+    def draw_log_rows(self) -> None:
+        """The log's rows: all columns from WIDE_LOG cells, five below it, each cell clipped
+        with … to its column (never cut mid-word without a mark)."""
+        from tui.screens.home import clip
+        from tui.widgets.status import status_text
+
+        data = self.log_data
+        assert data is not None
+        one_day = data.first_day == data.last_day
+        wide = self.size.width >= WIDE_LOG
+        self.log_wide = wide
         table = self.query_one("#log-rows", DataTable)
-        table.clear()
-        for row in data.rows[:LIST_CAP]:
-            at = row.at.strftime("%H:%M" if one_day else "%m-%d %H:%M")
-            if row.backdated:
-                at += " 补录"
-            status = status_text(row.status_code, row.status, overdue=row.overdue)
-            table.add_row(
-                at,
-                row.ticket,
-                row.service,
-                row.person,
-                status,
-                row.outcome,
-                row.officer,
-                row.masked_id,
-                key=row.ticket,
+        keep = table.cursor_row
+        table.clear(columns=True)
+        if wide:
+            table.add_columns(
+                "受理时间", "受理编号", "事项", "当事人", "状态", "结论", "经办人", "身份证号"
             )
+        else:
+            table.add_columns("受理编号", "事项", "当事人", "状态", "经办人")
+        # ticket 18 cells, 2 of padding per column, 2 for the scrollbar: the service gets the rest
+        service_cells = max(8, self.size.width - 18 - sum(NARROW_CELLS.values()) - 5 * 2 - 2)
+        for row in data.rows[:LIST_CAP]:
+            status = status_text(row.status_code, row.status, overdue=row.overdue)
+            if wide:
+                at = row.at.strftime("%H:%M" if one_day else "%m-%d %H:%M")
+                if row.backdated:
+                    at += " 补录"
+                cells: tuple[Any, ...] = (
+                    at,
+                    row.ticket,
+                    row.service,
+                    row.person,
+                    status,
+                    row.outcome,
+                    row.officer,
+                    row.masked_id,
+                )
+            else:
+                cells = (
+                    row.ticket,
+                    clip(row.service, service_cells),
+                    clip(row.person, NARROW_CELLS["person"]),
+                    status,
+                    clip(row.officer, NARROW_CELLS["officer"]),
+                )
+            table.add_row(*cells, key=row.ticket)
+        if data.rows:
+            table.move_cursor(row=min(max(keep, 0), table.row_count - 1))
         table.loading = False
 
     def print_jobs(self) -> list[PrintJob]:
@@ -318,7 +395,9 @@ class SupervisorScreen(DeskScreen):
             )
 
     # ───────────────────────── 账号 ─────────────────────────
-    def load_staff(self) -> None:
+    def load_staff(self, select: str | None = None) -> None:
+        """Draw the accounts again; the cursor goes to `select` (a staff code) if given, or
+        stays on the row it was on."""
         from db.accounts import ROLES, desk_lock_minutes, list_staff, session_idle
 
         staff = self.call(list_staff)
@@ -343,8 +422,11 @@ class SupervisorScreen(DeskScreen):
                 "已设" if member["password_set"] else Content.styled("未设", "$warning"),
                 key=str(member["code"]),
             )
+        codes = [str(member["code"]) for member in staff]
+        if select in codes:
+            keep = codes.index(str(select))
         if staff:
-            table.move_cursor(row=min(keep, len(staff) - 1))
+            table.move_cursor(row=min(max(keep, 0), len(staff) - 1))
         lock = self.call(desk_lock_minutes)
         idle = self.call(session_idle)
         self.query_one("#timeouts", Static).update(
@@ -358,6 +440,12 @@ class SupervisorScreen(DeskScreen):
             self.show_error("请先用 ↑↓ 选中一个账号")
             return None
         return self.staff[table.cursor_row]
+
+    def staff_dialog_closed(self, code: str | None = None) -> None:
+        """After every dialog of the 账号 tab: the accounts read again, the cursor on the one
+        acted upon and the focus on the table, so ↓ and the next key act on the row shown."""
+        self.load_staff(select=code)
+        self.query_one("#staff-rows", DataTable).focus()
 
     async def _confirm(self, question: str, yes: str, *, danger: bool = False) -> bool:
         from tui.screens.dialogs import ConfirmDialog
@@ -373,8 +461,8 @@ class SupervisorScreen(DeskScreen):
         from tui.screens.staff_dialog import StaffDialog
 
         code = await self.app.push_screen_wait(StaffDialog())
+        self.staff_dialog_closed(code or None)
         if code:
-            self.load_staff()
             self.notify(f"已添加账号 {code}", title="账号")
 
     def action_password(self) -> None:
@@ -389,8 +477,8 @@ class SupervisorScreen(DeskScreen):
 
         dialog = StaffDialog(reset_code=str(member["code"]), reset_name=str(member["name"]))
         code = await self.app.push_screen_wait(dialog)
+        self.staff_dialog_closed(str(member["code"]))
         if code:
-            self.load_staff()
             self.notify(f"已重设 {member['name']}（{code}）的密码，其登录已结束", title="账号")
 
     def action_disable(self) -> None:
@@ -401,15 +489,21 @@ class SupervisorScreen(DeskScreen):
 
     @work(exclusive=True, group="supervisor-staff")
     async def disable_flow(self, member: dict[str, Any]) -> None:
-        from db.accounts import disable_staff
+        from db.accounts import disable_refusal, disable_staff
 
+        # The operation's own checks, asked first: never "停用(Y)?" and then a refusal.
+        refusal = self.call(disable_refusal, self.ctx.require_desk(), member["code"])
+        if refusal is not None:
+            self.show_error(refusal.zh)
+            return
         question = (
             f"停用 {member['name']}（{member['code']}）的账号？停用后不能登录，其登录立即结束。"
         )
-        if not await self._confirm(question, "停用", danger=True):
-            return
-        done = self.call(disable_staff, self.ctx.require_desk(), member["code"], "主管页面停用")
-        self.load_staff()
+        confirmed = await self._confirm(question, "停用", danger=True)
+        done = None
+        if confirmed:
+            done = self.call(disable_staff, self.ctx.require_desk(), member["code"], "主管页面停用")
+        self.staff_dialog_closed(str(member["code"]))
         if done is not None:
             self.notify(f"已停用 {member['name']}（{member['code']}）", title="账号")
 
@@ -424,10 +518,10 @@ class SupervisorScreen(DeskScreen):
         from db.accounts import enable_staff
 
         question = f"启用 {member['name']}（{member['code']}）的账号？登录锁定也一并解除。"
-        if not await self._confirm(question, "启用"):
-            return
-        done = self.call(enable_staff, self.ctx.require_desk(), member["code"], "主管页面启用")
-        self.load_staff()
+        done = None
+        if await self._confirm(question, "启用"):
+            done = self.call(enable_staff, self.ctx.require_desk(), member["code"], "主管页面启用")
+        self.staff_dialog_closed(str(member["code"]))
         if done is not None:
             self.notify(f"已启用 {member['name']}（{member['code']}）", title="账号")
 
@@ -446,10 +540,10 @@ class SupervisorScreen(DeskScreen):
             f"将 {member['name']}（{member['code']}）由{ROLES[str(member['role'])]}"
             f"改为{ROLES[new]}？"
         )
-        if not await self._confirm(question, "更改", danger=new == "officer"):
-            return
-        done = self.call(set_role, self.ctx.require_desk(), member["code"], new)
-        self.load_staff()
+        done = None
+        if await self._confirm(question, "更改", danger=new == "officer"):
+            done = self.call(set_role, self.ctx.require_desk(), member["code"], new)
+        self.staff_dialog_closed(str(member["code"]))
         if done is not None:
             self.notify(f"{member['name']} 现为{ROLES[new]}", title="账号")
 
@@ -480,14 +574,16 @@ class SupervisorScreen(DeskScreen):
             ReasonDialog(title, "分钟数", value=str(current or ""))
         )
         if raw is None:
+            self.staff_dialog_closed()
             return
         try:
             minutes = int(raw)
         except ValueError:
+            self.staff_dialog_closed()
             self.show_error(f"分钟数应为整数：{raw}")
             return
         done = self.call(write, self.ctx.require_desk(), minutes)
-        self.load_staff()
+        self.staff_dialog_closed()
         if done is not None:
             self.notify(f"{title}：{done} 分钟", title="设置")
 
