@@ -139,6 +139,9 @@ def test_a_day_at_the_counter(make_app: Any) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert Request.get(Request.ticket == ticket).status == "completed"
+        assert isinstance(app.screen, PrintDialog)  # the final receipt is offered
+        await pilot.press("escape")
+        await settle(pilot)
 
         # 17:00 the officer locks and signs out; the supervisor signs in and prints the log.
         await pilot.press("f10")
