@@ -564,7 +564,10 @@ def test_a_write_waits_for_another_process_then_says_nothing_was_saved(
     lines = err.strip().splitlines()
     assert len(lines) == 1 and "请稍后重试" in lines[0] and "nothing was saved" in lines[0].lower()
     assert "未保存任何内容" in lines[0] and "Traceback" not in err
-    assert 1.2 <= took < 30.0  # waited about its budget, then gave up
+    # It waited (not a refusal at once), then gave up. `took` starts only once the writer said
+    # "writing", part way into its 1.5 s budget, so on a loaded machine it reads short: half
+    # the budget is the bound that still tells waiting from not waiting.
+    assert 0.75 <= took < 30.0
     # Nothing of the transaction is there: neither the write that waited nor the one before it.
     assert Setting.get_or_none(Setting.key == "busy-probe") is None
     assert not [r for r in rows_of(database, "sequence") if r[0] == "half-write-probe"]
