@@ -595,7 +595,7 @@ def demo_cmd(
     s.db_url = s.db_url or f"sqlite:///{data_dir() / 'demo.db'}"
     catalogue = s.catalogue()
     s.open(ready=False, create=True)  # the demo makes its own database; build_demo guards it
-    if not as_json:  # the first build takes a while: say so, not a blank terminal
+    if not as_json and in_terminal():  # the first build is slow: say so, not a blank screen
         typer.echo("正在准备演示数据（首次约需半分钟）… / preparing the demo data…", err=True)
     summary = build_demo(households=households, catalogue=catalogue)
     # The CLI is signed in as the demo officer, so the lines below work as printed.
