@@ -531,3 +531,101 @@ def test_a_permit_service_of_another_community(catalogue: Catalogue) -> None:
         ("PERMIT-NONE", "当事人未持有居住证，不能居住证签注", catalogue.find("P02").basis),
     ]  # fmt: skip
     assert d.remedy == "请到城关镇新城社区服务大厅办理；请办理“居住证申领”（P01）"
+
+
+# ── forms/people.py: a catalogue condition on the relation to the head ──
+
+
+def _relation_service(catalogue: Catalogue, *relations: str) -> Service:
+    """H15 (以户为单位) with its relation condition as a supervisor might write it."""
+    service = catalogue.find("H15")
+    return dataclasses.replace(service, conditions=Conditions(relations=relations))
+
+
+def _member(relation: str, code: str) -> PersonFacts:
+    return dataclasses.replace(HEAD, relation=relation, relation_code=code)
+
+
+@pytest.mark.parametrize(
+    ("relation", "code", "met"),
+    [("配偶", "10", True), ("长子", "22", True), ("次子", "23", False), ("孙子", "41", False)],
+)
+def test_a_relation_condition_naming_two_digit_codes_admits_exactly_those(
+    catalogue: Catalogue, relation: str, code: str, met: bool
+) -> None:
+    service = _relation_service(catalogue, "10", "22")
+    assert service.conditions.describe() == ["由配偶或长子办理"]  # the notification slip
+    d = _check(service, ("all",), person=_member(relation, code))
+    found = [(r.rule, r.text) for r in d.reasons if r.rule == "RELATION"]
+    if met:
+        assert (d.decision, found) == ("handle", [("RELATION", f"当事人为{relation}")])
+    else:
+        text = f"该事项以户为单位由配偶或长子办理，当事人为{relation}"
+        assert (d.decision, found) == ("refuse", [("RELATION", text)])
+        assert d.remedy == "请由户主王德明办理，或凭户主签字的委托书代办"
+
+
+def test_a_relation_condition_naming_code_01_reads_as_the_head(catalogue: Catalogue) -> None:
+    # 01 本人 is the head themself (HEAD_CODES): a condition written with it must not tell the
+    # clerk or the slip "由本人办理" (by the person themself), which would admit anyone.
+    service = _relation_service(catalogue, "01")
+    assert service.conditions.describe() == ["由户主办理"]
+    d = _check(service, ("all",), person=_member("长子", "22"))
+    assert [(r.rule, r.text) for r in d.blocking] == [
+        ("RELATION", "该事项以户为单位由户主办理，当事人为长子")
+    ]
+    assert _check(service, ("all",), person=_member("户主", "02")).decision == "handle"
+    both = _relation_service(catalogue, "01", "02", "0", "1")
+    assert both.conditions.describe() == ["由户主或配偶办理"]
+
+
+# ── forms/people.py: a date left blank ──
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "\u3000", None])
+def test_a_blank_date_without_a_default_is_refused_naming_the_field(typed: str | None) -> None:
+    from forms.people import parse_date
+
+    zh, en = _refusal(lambda: parse_date(typed, "入住日期"))
+    assert zh == "缺少入住日期"
+    assert en.endswith(": date missing")
+    assert parse_date(typed, "入住日期", default=TODAY) == TODAY
+
+
+# ── forms/verify.py: the signed receipt code is a fixed scheme ──
+
+
+def test_a_receipt_code_is_the_documented_hmac_of_the_canonical_content() -> None:
+    """Codes are printed on paper and checked later, maybe by the next version of this program:
+    the canonical text they are computed over (domain prefix, sorted keys, no spaces, Chinese
+    kept as UTF-8) must never change, or every receipt in people's hands fails `verify`."""
+    import base64
+    import hashlib
+    import hmac
+
+    from forms.verify import covered_content, signed_code
+
+    key = bytes(range(32))
+    content = covered_content(
+        ticket="SXSQ01-2026-000123",
+        id_number="610924195803120310",
+        service_code="H15",
+        opened_at="2026-11-27 09:30:00",
+        status="pending_materials",
+        promised_by="2026-12-25",
+        documents_received=["居民身份证", "户口簿"],
+        documents_missing=["安置房分配确认书"],
+        version=2,
+        key_id="k2026a",
+    )
+    canonical = (
+        'ziyang-receipt/2|{"documents_missing":["安置房分配确认书"],'
+        '"documents_received":["居民身份证","户口簿"],"id_number":"610924195803120310",'
+        '"key_id":"k2026a","opened_at":"2026-11-27 09:30:00","promised_by":"2026-12-25",'
+        '"service_code":"H15","status":"pending_materials","ticket":"SXSQ01-2026-000123",'
+        '"version":2}'
+    )
+    digest = hmac.new(key, canonical.encode("utf-8"), hashlib.sha256).digest()
+    letters = base64.b32encode(digest).decode()[:12]
+    expected = f"{letters[:4]}-{letters[4:8]}-{letters[8:]}"
+    assert signed_code(key, content) == expected == "EZ3R-6EDL-SDDT"
