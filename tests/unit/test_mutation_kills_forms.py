@@ -579,6 +579,31 @@ def test_a_relation_condition_naming_code_01_reads_as_the_head(catalogue: Catalo
     assert both.conditions.describe() == ["由户主或配偶办理"]
 
 
+# ── forms/people.py: the ethnicity as typed ──
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("汉", "汉族"), ("汉族", "汉族"), (None, "汉族"), (" 土家族 ", "土家族"), ("土族", "土族"),
+     ("蒙古族", "蒙古族"), ("维吾尔", "维吾尔族")],
+)  # fmt: skip
+def test_an_ethnicity_is_stored_as_the_card_prints_it(typed: str | None, stored: str) -> None:
+    # 土家族 and 土族 are two peoples: the 族 typed at the end is the only thing dropped
+    from forms.people import check_ethnicity
+
+    assert check_ethnicity(typed) == stored
+
+
+@pytest.mark.parametrize("typed", ["族", "汉汉族", "苗家族"])
+def test_an_unknown_ethnicity_is_refused_in_full(typed: str) -> None:
+    from forms.people import check_ethnicity
+
+    assert _refusal(lambda: check_ethnicity(typed)) == (
+        f"民族“{typed}”不在56个民族名称中",
+        f"ethnicity '{typed}' is not one of the 56 recognised ethnic groups",
+    )
+
+
 # ── forms/people.py: a date left blank ──
 
 
