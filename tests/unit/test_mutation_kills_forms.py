@@ -579,6 +579,21 @@ def test_a_relation_condition_naming_code_01_reads_as_the_head(catalogue: Catalo
     assert both.conditions.describe() == ["由户主或配偶办理"]
 
 
+# ── forms/people.py: a relation left blank ──
+
+
+@pytest.mark.parametrize("typed", ["", None, "  "])
+def test_a_blank_relation_is_refused_as_empty_with_examples(typed: str | None) -> None:
+    from forms.people import check_relation
+
+    assert _refusal(lambda: check_relation(typed)) == (  # type: ignore[arg-type]
+        "与户主关系“（空）”无效：请按户口簿填写（GB/T 4761 家庭关系），"
+        "如户主、配偶、长子、次女、儿媳、孙子、父亲、弟、侄子，或两位代码（如 02 户主、73 弟）",
+        "unknown relation to head '': use a GB/T 4761 term as in the household register "
+        "(e.g. 户主, 配偶, 长子, 弟) or its two-digit code (e.g. 02, 73)",
+    )
+
+
 # ── forms/people.py: the ethnicity as typed ──
 
 
