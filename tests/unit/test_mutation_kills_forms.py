@@ -579,6 +579,99 @@ def test_a_relation_condition_naming_code_01_reads_as_the_head(catalogue: Catalo
     assert both.conditions.describe() == ["由户主或配偶办理"]
 
 
+# ── forms/people.py and forms/text.py: names, phones and stored text, refusals in full ──
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown_zh", "shown_en"),
+    [("", "（空）", "(empty)"), ("   ", "（空）", "(empty)"), ("王", "王", "王"),
+     ("王" * 21, "王" * 21, "王" * 21), ("Wang Ming", "Wang Ming", "Wang Ming")],
+)  # fmt: skip
+def test_a_bad_name_is_refused_in_full(typed: str, shown_zh: str, shown_en: str) -> None:
+    from forms.people import check_name
+
+    assert _refusal(lambda: check_name(typed)) == (
+        f"姓名应为2至20个汉字（少数民族姓名可含“·”）：{shown_zh}",
+        f"name must be 2 to 20 Chinese characters: {shown_en}",
+    )
+
+
+@pytest.mark.parametrize("typed", ["王明", "王" * 20, " 阿依古丽・买买提 "])
+def test_names_of_two_to_twenty_characters_are_kept(typed: str) -> None:
+    from forms.people import check_name
+
+    assert check_name(typed) == typed.strip().replace("・", "·")
+
+
+def test_a_name_with_a_control_character_names_it_in_both_languages() -> None:
+    from forms.people import check_name
+
+    assert _refusal(lambda: check_name("王\x1b[2J明")) == (
+        "姓名含有不允许的控制字符（\\x1b），请重新输入",
+        "name contains a forbidden control character (\\x1b)",
+    )
+
+
+@pytest.mark.parametrize("typed", ["1381234567", "23812345678", "029-123456", "电话"])
+def test_a_bad_phone_is_refused_in_full(typed: str) -> None:
+    from forms.people import check_phone
+
+    assert _refusal(lambda: check_phone(typed)) == (
+        f"联系电话格式不正确（11位手机号或带区号的固定电话）：{typed}",
+        f"phone must be an 11-digit mobile or a landline with area code: {typed}",
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        (None, ""),
+        ("", ""),
+        ("１３８ １２３４ ５６７８", "13812345678"),
+        ("0915-1234567", "0915-1234567"),
+    ],
+)
+def test_a_phone_may_be_left_blank_and_is_stored_as_digits(typed: str | None, stored: str) -> None:
+    from forms.people import check_phone
+
+    assert check_phone(typed) == stored
+
+
+def test_stored_text_names_the_first_forbidden_character_in_both_languages() -> None:
+    from forms.text import field
+
+    assert _refusal(lambda: field("窗口\u202e受理\x07", "note")) == (
+        "办理说明含有不允许的控制字符（\\u202e），请重新输入",
+        "note contains a forbidden control character (\\u202e)",
+    )
+
+
+@pytest.mark.parametrize("typed", [None, "", "  \u3000 "])
+def test_a_required_field_left_blank_is_refused_in_full(typed: str | None) -> None:
+    from forms.text import field
+
+    assert _refusal(lambda: field(typed, "revoke_reason", required=True)) == (
+        "缺少注销原因",
+        "revoke reason is required",
+    )
+    assert field(typed, "revoke_reason") == ""  # optional: blank is kept as empty
+
+
+def test_a_place_name_is_required_and_limited_to_sixty_characters() -> None:
+    from forms.people import check_place
+
+    assert check_place(" 蒿坪镇双星社区 ", "社区名称", "community") == "蒿坪镇双星社区"
+    assert check_place("村" * 60, "社区名称", "community") == "村" * 60
+    assert _refusal(lambda: check_place("村" * 61, "社区名称", "community")) == (
+        "社区名称过长（最多60字，当前61字）",
+        "community is too long (60 characters at most, got 61)",
+    )
+    assert _refusal(lambda: check_place(" ", "社区名称", "community")) == (
+        "缺少社区名称",
+        "community is required",
+    )
+
+
 # ── forms/people.py: a relation left blank ──
 
 
