@@ -531,3 +531,234 @@ def test_a_permit_service_of_another_community(catalogue: Catalogue) -> None:
         ("PERMIT-NONE", "当事人未持有居住证，不能居住证签注", catalogue.find("P02").basis),
     ]  # fmt: skip
     assert d.remedy == "请到城关镇新城社区服务大厅办理；请办理“居住证申领”（P01）"
+
+
+# ── forms/people.py: a catalogue condition on the relation to the head ──
+
+
+def _relation_service(catalogue: Catalogue, *relations: str) -> Service:
+    """H15 (以户为单位) with its relation condition as a supervisor might write it."""
+    service = catalogue.find("H15")
+    return dataclasses.replace(service, conditions=Conditions(relations=relations))
+
+
+def _member(relation: str, code: str) -> PersonFacts:
+    return dataclasses.replace(HEAD, relation=relation, relation_code=code)
+
+
+@pytest.mark.parametrize(
+    ("relation", "code", "met"),
+    [("配偶", "10", True), ("长子", "22", True), ("次子", "23", False), ("孙子", "41", False)],
+)
+def test_a_relation_condition_naming_two_digit_codes_admits_exactly_those(
+    catalogue: Catalogue, relation: str, code: str, met: bool
+) -> None:
+    service = _relation_service(catalogue, "10", "22")
+    assert service.conditions.describe() == ["由配偶或长子办理"]  # the notification slip
+    d = _check(service, ("all",), person=_member(relation, code))
+    found = [(r.rule, r.text) for r in d.reasons if r.rule == "RELATION"]
+    if met:
+        assert (d.decision, found) == ("handle", [("RELATION", f"当事人为{relation}")])
+    else:
+        text = f"该事项以户为单位由配偶或长子办理，当事人为{relation}"
+        assert (d.decision, found) == ("refuse", [("RELATION", text)])
+        assert d.remedy == "请由户主王德明办理，或凭户主签字的委托书代办"
+
+
+def test_a_relation_condition_naming_code_01_reads_as_the_head(catalogue: Catalogue) -> None:
+    # 01 本人 is the head themself (HEAD_CODES): a condition written with it must not tell the
+    # clerk or the slip "由本人办理" (by the person themself), which would admit anyone.
+    service = _relation_service(catalogue, "01")
+    assert service.conditions.describe() == ["由户主办理"]
+    d = _check(service, ("all",), person=_member("长子", "22"))
+    assert [(r.rule, r.text) for r in d.blocking] == [
+        ("RELATION", "该事项以户为单位由户主办理，当事人为长子")
+    ]
+    assert _check(service, ("all",), person=_member("户主", "02")).decision == "handle"
+    both = _relation_service(catalogue, "01", "02", "0", "1")
+    assert both.conditions.describe() == ["由户主或配偶办理"]
+
+
+# ── forms/people.py and forms/text.py: names, phones and stored text, refusals in full ──
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown_zh", "shown_en"),
+    [("", "（空）", "(empty)"), ("   ", "（空）", "(empty)"), ("王", "王", "王"),
+     ("王" * 21, "王" * 21, "王" * 21), ("Wang Ming", "Wang Ming", "Wang Ming")],
+)  # fmt: skip
+def test_a_bad_name_is_refused_in_full(typed: str, shown_zh: str, shown_en: str) -> None:
+    from forms.people import check_name
+
+    assert _refusal(lambda: check_name(typed)) == (
+        f"姓名应为2至20个汉字（少数民族姓名可含“·”）：{shown_zh}",
+        f"name must be 2 to 20 Chinese characters: {shown_en}",
+    )
+
+
+@pytest.mark.parametrize("typed", ["王明", "王" * 20, " 阿依古丽・买买提 "])
+def test_names_of_two_to_twenty_characters_are_kept(typed: str) -> None:
+    from forms.people import check_name
+
+    assert check_name(typed) == typed.strip().replace("・", "·")
+
+
+def test_a_name_with_a_control_character_names_it_in_both_languages() -> None:
+    from forms.people import check_name
+
+    assert _refusal(lambda: check_name("王\x1b[2J明")) == (
+        "姓名含有不允许的控制字符（\\x1b），请重新输入",
+        "name contains a forbidden control character (\\x1b)",
+    )
+
+
+@pytest.mark.parametrize("typed", ["1381234567", "23812345678", "029-123456", "电话"])
+def test_a_bad_phone_is_refused_in_full(typed: str) -> None:
+    from forms.people import check_phone
+
+    assert _refusal(lambda: check_phone(typed)) == (
+        f"联系电话格式不正确（11位手机号或带区号的固定电话）：{typed}",
+        f"phone must be an 11-digit mobile or a landline with area code: {typed}",
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        (None, ""),
+        ("", ""),
+        ("１３８ １２３４ ５６７８", "13812345678"),
+        ("0915-1234567", "0915-1234567"),
+    ],
+)
+def test_a_phone_may_be_left_blank_and_is_stored_as_digits(typed: str | None, stored: str) -> None:
+    from forms.people import check_phone
+
+    assert check_phone(typed) == stored
+
+
+def test_stored_text_names_the_first_forbidden_character_in_both_languages() -> None:
+    from forms.text import field
+
+    assert _refusal(lambda: field("窗口\u202e受理\x07", "note")) == (
+        "办理说明含有不允许的控制字符（\\u202e），请重新输入",
+        "note contains a forbidden control character (\\u202e)",
+    )
+
+
+@pytest.mark.parametrize("typed", [None, "", "  \u3000 "])
+def test_a_required_field_left_blank_is_refused_in_full(typed: str | None) -> None:
+    from forms.text import field
+
+    assert _refusal(lambda: field(typed, "revoke_reason", required=True)) == (
+        "缺少注销原因",
+        "revoke reason is required",
+    )
+    assert field(typed, "revoke_reason") == ""  # optional: blank is kept as empty
+
+
+def test_a_place_name_is_required_and_limited_to_sixty_characters() -> None:
+    from forms.people import check_place
+
+    assert check_place(" 蒿坪镇双星社区 ", "社区名称", "community") == "蒿坪镇双星社区"
+    assert check_place("村" * 60, "社区名称", "community") == "村" * 60
+    assert _refusal(lambda: check_place("村" * 61, "社区名称", "community")) == (
+        "社区名称过长（最多60字，当前61字）",
+        "community is too long (60 characters at most, got 61)",
+    )
+    assert _refusal(lambda: check_place(" ", "社区名称", "community")) == (
+        "缺少社区名称",
+        "community is required",
+    )
+
+
+# ── forms/people.py: a relation left blank ──
+
+
+@pytest.mark.parametrize("typed", ["", None, "  "])
+def test_a_blank_relation_is_refused_as_empty_with_examples(typed: str | None) -> None:
+    from forms.people import check_relation
+
+    assert _refusal(lambda: check_relation(typed)) == (  # type: ignore[arg-type]
+        "与户主关系“（空）”无效：请按户口簿填写（GB/T 4761 家庭关系），"
+        "如户主、配偶、长子、次女、儿媳、孙子、父亲、弟、侄子，或两位代码（如 02 户主、73 弟）",
+        "unknown relation to head '': use a GB/T 4761 term as in the household register "
+        "(e.g. 户主, 配偶, 长子, 弟) or its two-digit code (e.g. 02, 73)",
+    )
+
+
+# ── forms/people.py: the ethnicity as typed ──
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("汉", "汉族"), ("汉族", "汉族"), (None, "汉族"), (" 土家族 ", "土家族"), ("土族", "土族"),
+     ("蒙古族", "蒙古族"), ("维吾尔", "维吾尔族")],
+)  # fmt: skip
+def test_an_ethnicity_is_stored_as_the_card_prints_it(typed: str | None, stored: str) -> None:
+    # 土家族 and 土族 are two peoples: the 族 typed at the end is the only thing dropped
+    from forms.people import check_ethnicity
+
+    assert check_ethnicity(typed) == stored
+
+
+@pytest.mark.parametrize("typed", ["族", "汉汉族", "苗家族"])
+def test_an_unknown_ethnicity_is_refused_in_full(typed: str) -> None:
+    from forms.people import check_ethnicity
+
+    assert _refusal(lambda: check_ethnicity(typed)) == (
+        f"民族“{typed}”不在56个民族名称中",
+        f"ethnicity '{typed}' is not one of the 56 recognised ethnic groups",
+    )
+
+
+# ── forms/people.py: a date left blank ──
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "\u3000", None])
+def test_a_blank_date_without_a_default_is_refused_naming_the_field(typed: str | None) -> None:
+    from forms.people import parse_date
+
+    zh, en = _refusal(lambda: parse_date(typed, "入住日期"))
+    assert zh == "缺少入住日期"
+    assert en.endswith(": date missing")
+    assert parse_date(typed, "入住日期", default=TODAY) == TODAY
+
+
+# ── forms/verify.py: the signed receipt code is a fixed scheme ──
+
+
+def test_a_receipt_code_is_the_documented_hmac_of_the_canonical_content() -> None:
+    """Codes are printed on paper and checked later, maybe by the next version of this program:
+    the canonical text they are computed over (domain prefix, sorted keys, no spaces, Chinese
+    kept as UTF-8) must never change, or every receipt in people's hands fails `verify`."""
+    import base64
+    import hashlib
+    import hmac
+
+    from forms.verify import covered_content, signed_code
+
+    key = bytes(range(32))
+    content = covered_content(
+        ticket="SXSQ01-2026-000123",
+        id_number="610924195803120310",
+        service_code="H15",
+        opened_at="2026-11-27 09:30:00",
+        status="pending_materials",
+        promised_by="2026-12-25",
+        documents_received=["居民身份证", "户口簿"],
+        documents_missing=["安置房分配确认书"],
+        version=2,
+        key_id="k2026a",
+    )
+    canonical = (
+        'ziyang-receipt/2|{"documents_missing":["安置房分配确认书"],'
+        '"documents_received":["居民身份证","户口簿"],"id_number":"610924195803120310",'
+        '"key_id":"k2026a","opened_at":"2026-11-27 09:30:00","promised_by":"2026-12-25",'
+        '"service_code":"H15","status":"pending_materials","ticket":"SXSQ01-2026-000123",'
+        '"version":2}'
+    )
+    digest = hmac.new(key, canonical.encode("utf-8"), hashlib.sha256).digest()
+    letters = base64.b32encode(digest).decode()[:12]
+    expected = f"{letters[:4]}-{letters[4:8]}-{letters[8:]}"
+    assert signed_code(key, content) == expected == "EZ3R-6EDL-SDDT"
