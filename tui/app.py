@@ -276,9 +276,11 @@ class CounterApp(App[None]):
             self.push_screen(SupervisorScreen())
 
     def action_lock(self) -> None:
+        """Lock over whatever is open, dialogs included: a clerk may walk away mid-question."""
         from tui.screens.lock import LockScreen
+        from tui.screens.signin import SignInScreen
 
-        if self._busy():
+        if not self.ctx.signed_in or isinstance(self.screen, (LockScreen, SignInScreen)):
             return
         self.push_screen(LockScreen(), callback=self.after_unlock)
 

@@ -167,3 +167,21 @@ def test_a_broken_catalogue_is_said_not_crashed(make_app: Any, tmp_path: Any) ->
         assert any("服务事项目录" in n.message for n in app._notifications)
 
     drive(app, steps)
+
+
+def test_the_idle_lock_covers_an_open_dialog(make_app: Any) -> None:
+    app = make_app(lock_minutes=0.001)
+
+    async def steps(pilot: Any) -> None:
+        from tui.screens.dialogs import ConfirmDialog
+        from tui.screens.lock import LockScreen
+
+        await pilot.press("ctrl+q")  # a question left open on screen
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.pause(0.2)
+        app.check_idle_lock()
+        await settle(pilot)
+        assert isinstance(app.screen, LockScreen)
+
+    drive(app, steps)
