@@ -754,3 +754,33 @@ def test_a_long_log_says_the_printed_one_has_them_all(make_app: Any) -> None:
         assert len(table_rows(app, "#log-rows")) == LIST_CAP
 
     drive(app, steps, size=(80, 24))
+
+
+def test_tallies_are_drawn_with_whole_names_even_before_the_table_idles(make_app: Any) -> None:
+    """A DataTable draws a row before it has measured it, and keeps that drawing; the tallies
+    must come out whole all the same (CI once caught service names cut to the width of the
+    办理事项 header). The day is shown again with every service name longer than before and
+    drawn at once, before the table's next Idle."""
+    from dataclasses import replace
+
+    app = make_app("201")
+
+    async def steps(pilot: Any) -> None:
+        from textual.widgets import DataTable
+
+        await pilot.press("f8")
+        await settle(pilot)
+        screen = app.screen
+        table = screen.query_one("#by-service", DataTable)
+        data = screen.log_data
+        longer = [replace(row, service=row.service + "（含代办）") for row in data.rows]
+        screen.show_log(replace(data, rows=longer))
+        first = [table.render_line(y).text for y in range(1, 5)]  # below the header
+        await settle(pilot)
+        later = [table.render_line(y).text for y in range(1, 5)]
+        names = [str(table.get_row_at(row)[0]) for row in range(4)]
+        assert all(name.endswith("（含代办）") for name in names)
+        for drawn in (first, later):
+            assert [name in line for name, line in zip(names, drawn, strict=True)] == [True] * 4
+
+    drive(app, steps)

@@ -22,6 +22,7 @@ from tui.printing import PrintJob
 from tui.screens.base import DeskScreen
 from tui.screens.person import ADVICE_STYLES, PERMIT_STYLES
 from tui.widgets.keybar import KeyBar
+from tui.widgets.tables import fill_table
 
 Parts = list[str | tuple[str, str]]
 
@@ -74,10 +75,8 @@ class PermitScreen(DeskScreen):
     def on_mount(self) -> None:
         self.query_one("#actions-box").border_title = "可办理"
         self.query_one("#history-box").border_title = "签发、签注、补换领、注销记录"
-        table = self.query_one("#history", DataTable)
-        table.add_columns("日期", "事项", "居住证号", "有效期至", "经办人", "说明")
         self.reload()
-        table.focus()
+        self.query_one("#history", DataTable).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """C (undo a revocation) appears only on the day of a revocation, like its line."""
@@ -190,21 +189,24 @@ class PermitScreen(DeskScreen):
 
     def draw_history(self) -> None:
         assert self.overview is not None
-        table = self.query_one("#history", DataTable)
-        table.clear()
         permits = [p for p in [self.permit(), *self.overview["earlier"]] if p]
         events = [(e, p["number"]) for p in permits for e in p["history"]]
         events.sort(key=lambda pair: (pair[0]["at"], pair[0]["on"]), reverse=True)
-        for event, number in events:
-            on = event["on"] + ("补录" if event["backdated"] else "")
-            table.add_row(
-                on,
-                event["kind_label"],
-                number,
-                event["valid_until"],
-                event["staff"],
-                event["note"] or "—",
-            )
+        fill_table(
+            self.query_one("#history", DataTable),
+            ("日期", "事项", "居住证号", "有效期至", "经办人", "说明"),
+            [
+                (
+                    event["on"] + ("补录" if event["backdated"] else ""),
+                    event["kind_label"],
+                    number,
+                    event["valid_until"],
+                    event["staff"],
+                    event["note"] or "—",
+                )
+                for event, number in events
+            ],
+        )
         box = self.query_one("#history-box")
         box.border_title = f"签发、签注、补换领、注销记录 共{len(events)}条"
 

@@ -21,9 +21,13 @@ from forms.permits import PermitStatus
 from forms.text import token
 from tui.printing import PrintJob
 from tui.screens.base import DeskScreen
+from tui.screens.home import clip
 from tui.widgets.keybar import KeyBar
 
 NARROW = 110  # below this width the boxes stack in one column
+TICKET_CELLS = 18  # SXSQ01-2026-000001
+DATE_CELLS = 10  # 2026-11-27
+SERVICE_CELLS = 32  # the longest service name in the catalogue takes 30
 # Colours go with the words (never alone), from the theme (so the high-contrast theme applies).
 PERMIT_STYLES = {
     PermitStatus.VALID: "$success",
@@ -80,6 +84,7 @@ class PersonScreen(DeskScreen):
         self.full_id: str | None = None  # set by F9, kept until the screen closes
         self._after: tuple[str, int] | None = None
         self._tickets: list[str] = []
+        self._service_cells = SERVICE_CELLS  # the history's service column, set when drawn
 
     def compose(self) -> ComposeResult:
         yield Static("", id="topbar", classes="topbar")
@@ -199,15 +204,31 @@ class PersonScreen(DeskScreen):
         self.query_one("#household", Static).update(Content.assemble(*parts))
 
     def show_history(self, rows: list[dict[str, Any]], total: int) -> None:
+        from rich.cells import cell_len
+
+        from forms.status import STATUS_LABELS
         from tui.widgets.status import status_text
 
         table = self.query_one("#history", DataTable)
         table.clear(columns=True)
-        table.add_column("受理编号", key="ticket")
-        table.add_column("事项", key="service", width=self.service_width(rows))
-        table.add_column("状态", key="status")
-        table.add_column("受理日期", key="opened")
-        table.add_column("承诺日期", key="promised")
+        # Fixed widths: later pages (Alt+M) add rows, and an auto-width column drawn before
+        # Textual measures the new rows stays cut (see tui/widgets/tables.py).
+        # As wide as this page's widest status, and never narrower than the longest label
+        # (a later page's 超期 may be cut at the edge; the colour and the list F6 still say it).
+        status_cells = max(
+            [
+                *(cell_len(label) for label in STATUS_LABELS.values()),
+                *(cell_len(r["status_label"] + (" 超期" if r["overdue"] else "")) for r in rows),
+            ]
+        )
+        ticket_cells = max([TICKET_CELLS, *(cell_len(r["ticket"]) for r in rows)])
+        service_cells = self.service_width([ticket_cells, status_cells, DATE_CELLS, DATE_CELLS])
+        table.add_column("受理编号", key="ticket", width=ticket_cells)
+        table.add_column("事项", key="service", width=service_cells)
+        self._service_cells = service_cells
+        table.add_column("状态", key="status", width=status_cells)
+        table.add_column("受理日期", key="opened", width=DATE_CELLS)
+        table.add_column("承诺日期", key="promised", width=DATE_CELLS)
         self._tickets = []
         for row in rows:
             self.add_history_row(table, row, status_text)
@@ -215,29 +236,17 @@ class PersonScreen(DeskScreen):
         if not rows:
             table.add_row("", "尚无办件（F3 新办一件）", "", "", "")
 
-    def service_width(self, rows: list[dict[str, Any]]) -> int | None:
-        """Narrow screens: the service column gets what the other columns leave (names are
-        cut, never the ticket, status or dates). Wide screens: as wide as the names."""
-        if not self.has_class("-narrow"):
-            return None
-        from rich.cells import cell_len
-
-        def widest(values: list[str], header: str) -> int:
-            return max([cell_len(header), *(cell_len(v) for v in values)]) + 2  # cell padding
-
-        others = (
-            widest([r["ticket"] for r in rows], "受理编号")
-            + widest([r["status_label"] + (" 超期" if r["overdue"] else "") for r in rows], "状态")
-            + widest([r["opened_on"] for r in rows], "受理日期")
-            + widest([promised_text(r) for r in rows], "承诺日期")
-        )
+    def service_width(self, other_columns: list[int]) -> int:
+        """The service column gets what the other columns leave (names are cut, never the
+        ticket, status or dates), up to SERVICE_CELLS."""
         inner = self.size.width - 4 - 2  # box border and padding, the table's scrollbar
-        return max(10, inner - others - 2)
+        others = sum(width + 2 for width in other_columns)  # 2: each column's cell padding
+        return max(10, min(SERVICE_CELLS, inner - others - 2))
 
     def add_history_row(self, table: DataTable[Any], row: dict[str, Any], status_text: Any) -> None:
         table.add_row(
             row["ticket"],
-            row["service_name"],
+            clip(row["service_name"], self._service_cells),
             status_text(row["status"], row["status_label"], overdue=row["overdue"]),
             row["opened_on"],
             promised_text(row),

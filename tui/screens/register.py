@@ -24,6 +24,7 @@ from forms.people import RELATION_ALIASES, RELATION_CODES, relation_code_of
 from tui.screens.base import DeskScreen, plain_error
 from tui.widgets.id_input import IdInput
 from tui.widgets.keybar import KeyBar
+from tui.widgets.tables import fill_table
 
 # (key, label, placeholder) of the household form, in the order Enter walks through them.
 HOUSEHOLD_FIELDS: tuple[tuple[str, str, str], ...] = (
@@ -142,8 +143,6 @@ class RegisterScreen(DeskScreen):
         community.suggester = SuggestFromList(communities)
         self.query_one("#p-relation", Input).suggester = SuggestFromList(RELATION_WORDS)
         self.query_one("#p-ethnicity", Input).value = "汉族"
-        table = self.query_one("#members", DataTable)
-        table.add_columns("与户主关系", "姓名", "性别", "出生日期", "身份证号")
         self.show_facts(None)
         if self.household_number:
             self.load_household(self.household_number)
@@ -179,10 +178,14 @@ class RegisterScreen(DeskScreen):
     def show_members(self) -> None:
         hh = self.household
         assert hh is not None
-        table = self.query_one("#members", DataTable)
-        table.clear()
-        for m in hh["members"]:
-            table.add_row(m["relation"], m["name"], m["sex"], m["birth_date"], m["id_number"])
+        fill_table(
+            self.query_one("#members", DataTable),
+            ("与户主关系", "姓名", "性别", "出生日期", "身份证号"),
+            [
+                (m["relation"], m["name"], m["sex"], m["birth_date"], m["id_number"])
+                for m in hh["members"]
+            ],
+        )
         box = self.query_one("#members-box")
         box.border_title = f"本户成员 {len(hh['members'])}人"
         form = self.query_one("#member-form")

@@ -30,6 +30,7 @@ from forms.errors import CounterError
 from tui.printing import PrintJob, daily_log_job
 from tui.screens.base import DeskScreen, plain_error
 from tui.widgets.keybar import KeyBar
+from tui.widgets.tables import fill_table
 
 if TYPE_CHECKING:
     from forms.papers import DailyLogData
@@ -40,6 +41,14 @@ WIDE_LOG = 120  # screen width from which the log shows all eight columns
 # the service (which takes what is left) are clipped to these widths.
 NARROW_CELLS = {"person": 8, "status": 13, "officer": 8}
 TABS = ("log", "overdue", "staff", "catalogue")
+# The three tallies above the log: table, title, key of forms.papers.totals
+TALLIES = (
+    ("#by-service", "办理事项", "service"),
+    ("#by-decision", "结论（按结果）", "decision"),
+    ("#by-officer", "经办人", "officer"),
+)
+WIDE_COLUMNS = ("受理时间", "受理编号", "事项", "当事人", "状态", "结论", "经办人", "身份证号")
+NARROW_COLUMNS = ("受理编号", "事项", "当事人", "状态", "经办人")
 STAFF_ACTIONS = {"add_staff", "disable", "enable", "role", "password", "lock_minutes", "idle"}
 
 
@@ -141,16 +150,6 @@ class SupervisorScreen(DeskScreen):
         self.query_one("#topbar", Static).update(
             f"主管 · {desk.counter_label} · {desk.staff_name}    {self.ctx.today().isoformat()}"
         )
-        for table_id, title in (
-            ("#by-service", "办理事项"),
-            ("#by-decision", "结论（按结果）"),
-            ("#by-officer", "经办人"),
-        ):
-            self.query_one(table_id, DataTable).add_columns(title, "件数")
-        self.query_one("#overdue-rows", DataTable).add_columns(
-            "受理编号", "事项", "当事人", "状态", "承诺日期", "经办人", "身份证号"
-        )
-        self.query_one("#staff-rows", DataTable).add_columns("工号", "姓名", "角色", "状态", "密码")
         self.load_log()
         self.query_one("#log-rows", DataTable).focus()
 
@@ -261,17 +260,12 @@ class SupervisorScreen(DeskScreen):
             return  # a newer range was asked for while this one loaded: its answer is coming
         self.shown_range = (data.first_day, data.last_day)
         counts = totals(data.rows)
-        for table_id, key in (
-            ("#by-service", "service"),
-            ("#by-decision", "decision"),
-            ("#by-officer", "officer"),
-        ):
-            table = self.query_one(table_id, DataTable)
-            table.clear()
-            for name, n in ranked(counts[key]):
-                table.add_row(name, str(n), key=name)
-            table.add_row(
-                Content.styled("合计", "bold"), Content.styled(str(len(data.rows)), "bold")
+        total = [Content.styled("合计", "bold"), Content.styled(str(len(data.rows)), "bold")]
+        for table_id, title, key in TALLIES:
+            fill_table(
+                self.query_one(table_id, DataTable),
+                (title, "件数"),
+                [*((name, str(n)) for name, n in ranked(counts[key])), total],
             )
         one_day = data.first_day == data.last_day
         period = (
@@ -309,13 +303,7 @@ class SupervisorScreen(DeskScreen):
         self.log_wide = wide
         table = self.query_one("#log-rows", DataTable)
         keep = table.cursor_row
-        table.clear(columns=True)
-        if wide:
-            table.add_columns(
-                "受理时间", "受理编号", "事项", "当事人", "状态", "结论", "经办人", "身份证号"
-            )
-        else:
-            table.add_columns("受理编号", "事项", "当事人", "状态", "经办人")
+        rows: list[tuple[Any, ...]] = []
         # ticket 18 cells, 2 of padding per column, 2 for the scrollbar: the service gets the rest
         service_cells = max(8, self.size.width - 18 - sum(NARROW_CELLS.values()) - 5 * 2 - 2)
         for row in data.rows[:LIST_CAP]:
@@ -342,9 +330,14 @@ class SupervisorScreen(DeskScreen):
                     status,
                     clip(row.officer, NARROW_CELLS["officer"]),
                 )
-            table.add_row(*cells, key=row.ticket)
-        if data.rows:
-            table.move_cursor(row=min(max(keep, 0), table.row_count - 1))
+            rows.append(cells)
+        fill_table(
+            table,
+            WIDE_COLUMNS if wide else NARROW_COLUMNS,
+            rows,
+            keys=[row.ticket for row in data.rows[:LIST_CAP]],
+            cursor_row=keep,
+        )
         table.loading = False
 
     def print_jobs(self) -> list[PrintJob]:
@@ -380,19 +373,23 @@ class SupervisorScreen(DeskScreen):
                 f"{more}（截至 {self.ctx.today().isoformat()}，Enter 打开办件）",
             )
         )
-        table = self.query_one("#overdue-rows", DataTable)
-        table.clear()
-        for view in rows:
-            table.add_row(
-                view["ticket"],
-                view["service"]["name"],
-                view["person"]["name"],
-                status_text(view["status"], view["status_label"], overdue=view["overdue"]),
-                view["promised_by"] or "—",
-                view["officer"],
-                view["person"]["id_number"],
-                key=view["ticket"],
-            )
+        fill_table(
+            self.query_one("#overdue-rows", DataTable),
+            ("受理编号", "事项", "当事人", "状态", "承诺日期", "经办人", "身份证号"),
+            [
+                (
+                    view["ticket"],
+                    view["service"]["name"],
+                    view["person"]["name"],
+                    status_text(view["status"], view["status_label"], overdue=view["overdue"]),
+                    view["promised_by"] or "—",
+                    view["officer"],
+                    view["person"]["id_number"],
+                )
+                for view in rows
+            ],
+            keys=[view["ticket"] for view in rows],
+        )
 
     # ───────────────────────── 账号 ─────────────────────────
     def load_staff(self, select: str | None = None) -> None:
@@ -405,8 +402,7 @@ class SupervisorScreen(DeskScreen):
             return
         self.staff = staff
         table = self.query_one("#staff-rows", DataTable)
-        keep = table.cursor_row
-        table.clear()
+        rows: list[tuple[Any, ...]] = []
         for member in staff:
             if not member["active"]:
                 state = Content.styled("停用", "bold $error")
@@ -414,19 +410,20 @@ class SupervisorScreen(DeskScreen):
                 state = Content.styled(f"锁定至 {str(member['locked_until'])[11:19]}", "$warning")
             else:
                 state = Content.styled("在岗", "$success")
-            table.add_row(
-                member["code"],
-                member["name"],
-                ROLES.get(str(member["role"]), str(member["role"])),
-                state,
-                "已设" if member["password_set"] else Content.styled("未设", "$warning"),
-                key=str(member["code"]),
+            rows.append(
+                (
+                    member["code"],
+                    member["name"],
+                    ROLES.get(str(member["role"]), str(member["role"])),
+                    state,
+                    "已设" if member["password_set"] else Content.styled("未设", "$warning"),
+                )
             )
         codes = [str(member["code"]) for member in staff]
-        if select in codes:
-            keep = codes.index(str(select))
-        if staff:
-            table.move_cursor(row=min(max(keep, 0), len(staff) - 1))
+        keep = codes.index(str(select)) if select in codes else table.cursor_row
+        fill_table(
+            table, ("工号", "姓名", "角色", "状态", "密码"), rows, keys=codes, cursor_row=keep
+        )
         lock = self.call(desk_lock_minutes)
         idle = self.call(session_idle)
         self.query_one("#timeouts", Static).update(
