@@ -588,3 +588,31 @@ def test_catalogue_error_keeps_every_problem_as_a_tuple() -> None:
     error = CatalogueError("中", "en", ["a: 1", "b: 2"])
     assert error.problems == ("a: 1", "b: 2") and (error.zh, error.en) == ("中", "en")
     assert isinstance(error, CounterError)
+
+
+def test_a_name_with_small_latin_letters_is_found_as_written() -> None:
+    data = base()
+    data["service"].append(svc("A02", "wifi宽带报装"))
+    assert parse_catalogue(data).find("wifi宽带报装").code == "A02"
+
+
+def test_an_age_range_of_one_year_is_valid() -> None:
+    data = base()
+    data["service"][3]["conditions"] = {"min_age": 16, "max_age": 16}
+    conditions = parse_catalogue(data).services[3].conditions
+    assert (conditions.min_age, conditions.max_age) == (16, 16)
+
+
+def test_a_missing_meta_table_names_each_missing_field_only() -> None:
+    assert problems_of(lambda d: d.pop("meta")) == [
+        f"meta.{key}: 缺少文字内容 / text missing"
+        for key in ("title", "version", "guide", "county_code", "permit_authority")
+    ]
+
+
+def test_nine_problems_show_eight_and_count_one_more() -> None:
+    data = base()
+    data["service"][3]["documents"] = [doc(f"材料{i}", copies=0) for i in range(9)]
+    with pytest.raises(CatalogueError) as caught:
+        parse_catalogue(data, source="x.toml")
+    assert caught.value.zh.endswith("（另有1处）")
