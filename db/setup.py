@@ -13,10 +13,20 @@ import peewee
 from db import migrations, receipt_keys
 from db.clock import now
 from db.connection import db, shown_location
-from db.models import Household, Permit, ReceiptIssue, Request, Sequence, Setting, Staff
+from db.models import (
+    Household,
+    Permit,
+    Place,
+    ReceiptIssue,
+    Request,
+    Sequence,
+    Setting,
+    Staff,
+)
 from forms import dates
 from forms.errors import CounterError
 from forms.people import check_phone, check_place
+from forms.roster import town_of
 
 DEFAULT_COMMUNITY = "城关镇新城社区"
 
@@ -123,6 +133,7 @@ def init_counter(
         set_setting("community", final_community)
         set_setting("counter_no", str(final_counter))
         set_setting("office_code", code)
+        add_place(final_community)
         if phone is not None:
             set_setting("phone", check_phone(phone))
     return {
@@ -271,13 +282,26 @@ def check_staff_code(raw: str | None) -> str:
     return code
 
 
+def add_place(community: str, site: str = "") -> bool:
+    """Put a community (or one of its sites) on the county list; False if it was there."""
+    site = "" if site == community else site
+    key = (Place.community == community) & (Place.site == site)
+    if Place.select().where(key).exists():
+        return False
+    Place.insert(
+        town=town_of(community), community=community, site=site
+    ).on_conflict_ignore().execute()
+    return True
+
+
 def known_communities() -> list[str]:
-    """Every community this database knows: the stored default and any community a household,
-    permit or request names. (A proper community list comes with the county-scale work.)"""
+    """Every community this database knows: the county list (table place), the stored
+    default and any community a household, permit or request names."""
     names: set[str] = set()
     stored = get_setting("community")
     if stored:
         names.add(stored)
+    names.update(str(name) for name in Place.select(Place.community).distinct().scalars())
     for query in (
         Household.select(Household.community),
         Permit.select(Permit.community),
@@ -292,7 +316,7 @@ def check_known_community(community: str, zh: str = "社区", en: str = "communi
     residents of the real community), suggesting the nearest known names."""
     if community == get_setting("community") or any(
         model.select().where(model.community == community).exists()
-        for model in (Household, Permit, Request)
+        for model in (Place, Household, Permit, Request)
     ):
         return community  # one indexed look-up each; the full list only to suggest names
     known = known_communities()
@@ -342,6 +366,28 @@ def next_serial(name: str, year: int) -> int:
     except peewee.IntegrityError:
         # Another counter created the series first: take the next number from it.
         return next_serial(name, year)
+
+
+def reserve_serials(name: str, year: int, count: int) -> int:
+    """Reserve `count` numbers of a series at once (a batch of an import): one UPDATE ...
+    RETURNING moves the series on by `count`; returns the first number of the block. Call
+    inside the transaction that uses them, as `next_serial`."""
+    if count <= 0:
+        raise ValueError("count must be positive")
+    query = (
+        Sequence.update(value=Sequence.value + count)
+        .where((Sequence.name == name) & (Sequence.year == year))
+        .returning(Sequence.value)
+    )
+    row = next(iter(query.execute()), None)
+    if row is not None:
+        return int(row.value) - count + 1
+    try:
+        with db.atomic():
+            Sequence.create(name=name, year=year, value=count)
+        return 1
+    except peewee.IntegrityError:
+        return reserve_serials(name, year, count)
 
 
 def stamp(today: dt.date | None = None) -> dt.datetime:
