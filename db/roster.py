@@ -354,18 +354,17 @@ def _plan(roster: Roster) -> list[Plan]:
     for index, household in enumerate(roster.households):
         if household.bad:
             continue
-        existing = [(p, stored[p.id_number]) for p in household.people if p.id_number in stored]
-        if not existing:
-            continue
         head = household.head
-        by_head = next((s for p, s in existing if head is not None and p is head), None)
-        targets[index] = by_head.household_id if by_head else existing[0][1].household_id
+        found = stored.get(head.id_number) if head is not None else None
+        if found is not None:
+            # the head's stored household; a roster household with a new head is a new one
+            targets[index] = found.household_id
     households = _households([*targets.values(), *(s.household_id for s in stored.values())])
     heads = _heads(targets.values())
     for index, household in enumerate(roster.households):
-        target = targets.get(index)
-        if target is None:
+        if household.bad:
             continue
+        target = targets.get(index)
         for person in household.people:
             found = stored.get(person.id_number)
             if found is not None and found.household_id != target:
@@ -377,18 +376,19 @@ def _plan(roster: Roster) -> list[Plan]:
                         f"the citizen ID is registered in another household {other.number}",
                     )
                 )  # fmt: skip
-        stored_head = heads.get(target)
+        stored_head = heads.get(target) if target is not None else None
         head = household.head
         roster_ids = {p.id_number for p in household.people}
         if (
-            stored_head is not None
+            target is not None
+            and stored_head is not None
             and head is not None
             and stored_head[0] != head.id_number
             and stored_head[0] not in roster_ids
         ):
             roster.add_problem(
-                    Problem(
-                        head.row, header.column_label("relation"), head.relation,
+                Problem(
+                    head.row, header.column_label("relation"), head.relation,
                         f"搬迁户 {households[target].number} 已有户主（{stored_head[1]}），"
                         "名册中未列出该户主，不能另设户主",
                         f"household {households[target].number} already has a head who is not "
@@ -627,8 +627,6 @@ def _write_batch(desk: Desk, plans: list[Plan], county: str, file_name: str) -> 
                         "created_at": moment,
                     }
                 )
-        # Heads last among the new, after the members whose head status was taken away.
-        people.sort(key=lambda row: row["relation_code"] in HEAD_CODES)
         _insert(Person, people)
 
 
