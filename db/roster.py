@@ -33,7 +33,7 @@ from db.models import Household, Person, Place, StaffEvent
 from db.people import search_keys
 from db.setup import (
     Desk,
-    add_place,
+    add_places,
     ensure_ready,
     get_setting,
     known_communities,
@@ -483,8 +483,7 @@ def import_roster(
         return result
     if to_add:
         with db.atomic():
-            for community, site in dict.fromkeys(to_add):
-                add_place(community, site)
+            add_places(list(dict.fromkeys(to_add)))
     county = get_setting("county_name", "陕西省安康市紫阳县") or ""
     done = 0
     for chunk in _batches(plans, batch):
@@ -561,28 +560,17 @@ def _write_batch(desk: Desk, plans: list[Plan], county: str, file_name: str) -> 
                 values = plan.record.values
                 community = values["community"]
                 rows.append(
-                    {
-                        "number": number,
-                        "origin_village": values["origin_village"],
-                        "community": community,
-                        "site": values.get("site") or community,
-                        "grid": values.get("grid") or "",
-                        "building": values.get("building") or "",
-                        "unit": values.get("unit") or "",
-                        "room": values.get("room") or "",
-                        "moved_in": values["moved_in"],
-                        "phone": values.get("phone") or "",
-                        "monitored": False,
-                        "created_at": moment,
-                    }
-                )
-            _insert(Household, rows)
-            query = Household.select(Household.number, Household.id).where(
-                Household.number.in_(numbers)
-            )
-            by_number = {str(number): int(hid) for number, hid in _tuples(query)}
+                    (
+                        number, values["origin_village"], community,
+                        values.get("site") or community, values.get("grid") or "",
+                        values.get("building") or "", values.get("unit") or "",
+                        values.get("room") or "", values["moved_in"], values.get("phone") or "",
+                        False, moment,
+                    )
+                )  # fmt: skip
+            by_number = _insert_households(rows, numbers)
             for number, plan in zip(numbers, new_households, strict=True):
-                plan.household_id = int(by_number[number])
+                plan.household_id = by_number[number]
         for plan in plans:
             if plan.household_changes and plan.household_id is not None:
                 Household.update(
@@ -610,31 +598,67 @@ def _write_batch(desk: Desk, plans: list[Plan], county: str, file_name: str) -> 
             for person in plan.new_people:
                 initials, pinyin = _keys(person.name)
                 people.append(
-                    {
-                        "household": plan.household_id,
-                        "id_number": person.id_number,
-                        "name": person.name,
-                        "initials": initials,
-                        "pinyin": pinyin,
-                        "id_reversed": person.id_number[::-1].lower(),
-                        "sex": person.sex,
-                        "birth_date": person.birth_date,
-                        "ethnicity": person.ethnicity or "汉族",
-                        "relation": person.relation,
-                        "relation_code": person.relation_code,
-                        "phone": person.phone,
-                        "hukou_address": person.hukou_address or f"{county}{origin}",
-                        "created_at": moment,
-                    }
+                    (
+                        plan.household_id, person.id_number, person.name, initials, pinyin,
+                        person.id_number[::-1].lower(), person.sex, person.birth_date,
+                        person.ethnicity or "汉族", person.relation, person.relation_code,
+                        person.phone, person.hukou_address or f"{county}{origin}", moment,
+                    )
+                )  # fmt: skip
+        _insert("person", PERSON_COLUMNS, people)
+
+
+HOUSEHOLD_COLUMNS = (
+    "number", "origin_village", "community", "site", "grid", "building", "unit", "room",
+    "moved_in", "phone", "monitored", "created_at",
+)  # fmt: skip
+PERSON_COLUMNS = (
+    "household_id", "id_number", "name", "initials", "pinyin", "id_reversed", "sex",
+    "birth_date", "ethnicity", "relation", "relation_code", "phone", "hukou_address",
+    "created_at",
+)  # fmt: skip
+
+
+def _insert(
+    table: str, columns: Sequence[str], values: list[tuple[Any, ...]], returning: str = ""
+) -> list[tuple[Any, ...]]:
+    """Bulk insert of plain rows through the driver: SQLite's executemany, psycopg2's
+    execute_values (its executemany is a round trip per row). The values are what peewee
+    would hand the driver (str, int, bool, date, datetime); building peewee's query for
+    64,000 rows costs more than writing them."""
+    if not values:
+        return []
+    listed = ", ".join(f'"{column}"' for column in columns)
+    cursor = db.cursor()
+    if is_postgres():
+        from psycopg2.extras import execute_values
+
+        sql = f'INSERT INTO "{table}" ({listed}) VALUES %s'
+        if returning:
+            sql += f" RETURNING {returning}"
+        found = execute_values(cursor, sql, values, page_size=1000, fetch=bool(returning))
+        return [tuple(row) for row in found or []]
+    marks = ", ".join("?" * len(columns))
+    cursor.executemany(f'INSERT INTO "{table}" ({listed}) VALUES ({marks})', values)
+    return []
+
+
+def _insert_households(rows: list[tuple[Any, ...]], numbers: list[str]) -> dict[str, int]:
+    """Insert new households; their ids by number (RETURNING on PostgreSQL; on SQLite one
+    range read: the numbers of a reservation are consecutive, zero-padded to one width)."""
+    found = _insert("household", HOUSEHOLD_COLUMNS, rows, returning='"number", "id"')
+    if not found:
+        if len(numbers[0]) == len(numbers[-1]):
+            found = _tuples(
+                Household.select(Household.number, Household.id).where(
+                    Household.number.between(numbers[0], numbers[-1])
                 )
-        _insert(Person, people)
-
-
-def _insert(model: Any, rows: list[dict[str, Any]]) -> None:
-    """Bulk insert: one statement per slice, sized under SQLite's bound-parameter limit."""
-    if not rows:
-        return
-    per = max(1, 30000 // max(1, len(rows[0])))
-    step = per if not is_postgres() else max(per, 2000)
-    for start in range(0, len(rows), step):
-        model.insert_many(rows[start : start + step]).execute()
+            )
+        else:
+            found = _tuples(
+                Household.select(Household.number, Household.id).where(
+                    Household.number.in_(numbers)
+                )
+            )
+    wanted = set(numbers)
+    return {str(number): int(hid) for number, hid in found if number in wanted}

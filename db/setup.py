@@ -294,6 +294,19 @@ def add_place(community: str, site: str = "") -> bool:
     return True
 
 
+def add_places(places: list[tuple[str, str]]) -> int:
+    """Put many (community, site) pairs on the list in one statement; return how many were new."""
+    have = set(Place.select(Place.community, Place.site).tuples())
+    rows = [
+        {"town": town_of(c), "community": c, "site": "" if s == c else s}
+        for c, s in dict.fromkeys(places)
+        if (c, "" if s == c else s) not in have
+    ]
+    for start in range(0, len(rows), 500):
+        Place.insert_many(rows[start : start + 500]).on_conflict_ignore().execute()
+    return len(rows)
+
+
 def known_communities() -> list[str]:
     """Every community this database knows: the county list (table place), the stored
     default and any community a household, permit or request names."""

@@ -412,27 +412,29 @@ class _RowChecker:
     """Checks one row's cells with the counter's own rules, collecting every problem."""
 
     def __init__(self, header: Header, row_no: int, cells: Sequence[Any]) -> None:
-        self.header, self.row_no, self.cells = header, row_no, cells
+        self.header, self.row_no = header, row_no
+        width = len(cells)
+        self.values = {
+            key: ("" if col >= width or cells[col] is None else cells[col])
+            for key, col in header.columns.items()
+        }
         self.problems: list[Problem] = []
 
     def raw(self, key: str) -> Any:
-        col = self.header.columns.get(key)
-        if col is None or col >= len(self.cells):
-            return ""
-        value = self.cells[col]
-        return "" if value is None else value
+        return self.values.get(key, "")
 
     def text(self, key: str) -> str:
         return cell_text(self.raw(key))
 
-    def check(self, key: str, rule: Callable[[Any], Any], shown: str | None = None) -> Any:
+    def check(self, key: str, rule: Callable[[Any], Any]) -> Any:
         try:
             return rule(self.raw(key))
         except CounterError as exc:
-            value = self.text(key) if shown is None else shown
+            value = self.text(key)
             zh, en = exc.zh, exc.en
             if key == "id_number":
-                number = text.token(self.text(key)).upper()
+                number = text.token(value).upper()
+                value = mask_text(number)
                 if number:
                     zh, en = (
                         zh.replace(number, mask_text(number)),
@@ -485,15 +487,16 @@ def check_row(
 ) -> tuple[PersonRecord | None, dict[str, Any], list[Problem]]:
     """One row: the person it names and the household values it carries, or its problems."""
     rc = _RowChecker(header, row_no, cells)
-    id_shown = mask_text(text.token(rc.text("id_number")).upper())
-    cid = rc.check("id_number", _id_rule(today), shown=id_shown)
+    cid = rc.check("id_number", _id_rule(today))
     name = rc.check("name", checks.check_name)
     kin = rc.check("relation", _relation_rule)
     ethnic = None
     if not _blank(rc.raw("ethnicity")):
         ethnic = rc.check("ethnicity", lambda v: checks.check_ethnicity(cell_text(v)))
-    phone = rc.check("phone", _phone_rule) if "phone" in header.columns else ""
-    hukou = rc.check("hukou_address", _field_rule("hukou_address"))
+    phone = "" if _blank(rc.raw("phone")) else rc.check("phone", _phone_rule)
+    hukou = ""
+    if not _blank(rc.raw("hukou_address")):
+        hukou = rc.check("hukou_address", _field_rule("hukou_address"))
     if cid is not None and kin is not None:
         mismatch = checks.relation_sex_problem(kin.code, cid.sex)
         if mismatch:

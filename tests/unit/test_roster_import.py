@@ -406,3 +406,33 @@ def test_a_member_made_head_while_the_stored_head_is_left_out_is_refused(
     [problem] = [p for p in result.problems if p.row == 4]
     assert problem.zh.startswith("搬迁户 H000001 已有户主（周建国）")
     assert Person.get(Person.relation_code == "02").name == "周建国"
+
+
+def test_the_places_migration_lists_what_the_database_names(
+    database: peewee.Database, desk: Desk
+) -> None:
+    """A database from before m0008: the step makes the table from the counter's community and
+    the households' communities and sites; running it again adds nothing."""
+    from db import migrations
+    from db.migrations import m0008_places as m0008
+    from db.models import SchemaVersion
+
+    add_household(
+        origin_village="洄水镇双河村", community="红椿镇红椿社区", site="红椿一区",
+        moved_in=dt.date(2017, 1, 1), today=TODAY, new_community=True,
+    )  # fmt: skip
+    migrator = migrations.migrator_for(database)
+    with database.atomic():
+        m0008.down(migrator, database)
+        SchemaVersion.delete().where(SchemaVersion.name == "m0008_places").execute()
+    assert "place" not in database.get_tables()
+    assert migrations.upgrade(database) == ["m0008_places"]
+    listed = set(Place.select(Place.town, Place.community, Place.site).tuples())
+    assert listed == {
+        ("蒿坪镇", HOME, ""),
+        ("红椿镇", "红椿镇红椿社区", ""),
+        ("红椿镇", "红椿镇红椿社区", "红椿一区"),
+    }
+    with database.atomic():
+        assert m0008.fill(database) == 0
+    assert known_communities() == sorted({HOME, "红椿镇红椿社区"})

@@ -93,7 +93,11 @@ def test_two_level_header_with_merged_cells() -> None:
     top = ["姓名", "身份证号", "与户主关系", "迁出村", "迁入社区", "搬迁时间", "住址", "", ""]
     below = ["", "", "", "", "", "", "楼栋", "单元", "房号"]
     merged = [((0, c), (1, c)) for c in range(6)] + [((0, 6), (0, 8))]
-    rows = [top, below, ["周建国", pid(1962, 1), "户主", "双河村", HOME, "2018-10-18", "5", "2", "302"]]
+    rows = [
+        top,
+        below,
+        ["周建国", pid(1962, 1), "户主", "双河村", HOME, "2018-10-18", "5", "2", "302"],
+    ]
     roster = read_roster(rows, TODAY, merged=merged)
     assert roster.problems == []
     assert roster.header.columns["room"] == 8 and roster.header.last_row == 1
@@ -121,9 +125,10 @@ def test_map_overrides_and_bad_maps_are_one_line_errors() -> None:
     header = find_header(rows, mapping=mapping)
     assert header.columns["id_number"] == 1 and header.columns["relation"] == 2
     assert header.ignored == ()
-    assert find_header(rows, mapping=parse_mapping(["B=id_number", "C=relation"])).columns[
-        "id_number"
-    ] == 1
+    assert (
+        find_header(rows, mapping=parse_mapping(["B=id_number", "C=relation"])).columns["id_number"]
+        == 1
+    )
     with pytest.raises(CounterError, match="列名=字段"):
         parse_mapping(["证件"])
     with pytest.raises(CounterError, match="字段“生日”无效"):
@@ -177,7 +182,12 @@ def test_mask_text_keeps_region_and_tail_only() -> None:
 
 @pytest.mark.parametrize(
     ("community", "town"),
-    [(HOME, "蒿坪镇"), ("城关镇新城社区", "城关镇"), ("新城街道办事处一社区", "新城街道办事处"), ("双星社区", "")],
+    [
+        (HOME, "蒿坪镇"),
+        ("城关镇新城社区", "城关镇"),
+        ("新城街道办事处一社区", "新城街道办事处"),
+        ("双星社区", ""),
+    ],
 )
 def test_town_of(community: str, town: str) -> None:
     assert town_of(community) == town
@@ -287,7 +297,9 @@ def test_two_heads_and_a_differing_member_row() -> None:
     ]
     found = problems_of(rows)
     assert (3, "与户主关系", "同一户有两个户主（第2行已是户主）") in found
-    assert any(r == 4 and zh.startswith("迁入社区与同户户主行（第2行）不一致") for r, _, zh in found)
+    assert any(
+        r == 4 and zh.startswith("迁入社区与同户户主行（第2行）不一致") for r, _, zh in found
+    )
 
 
 def test_a_bad_head_row_takes_its_household_with_it() -> None:
