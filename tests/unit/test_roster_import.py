@@ -179,7 +179,7 @@ def test_bad_rows_import_nothing_unless_skip_bad(
     assert (result.imported, result.skipped) == (0, 3)
     assert Person.select().count() == 0 and Household.select().count() == 0
     assert not Place.select().where(Place.site == SITE).exists()  # nothing, not even places
-    masked = [p for p in result.problems if p.row == 7 and p.column == "身份证号码"][0]
+    masked = next(p for p in result.problems if p.row == 7 and p.column == "身份证号码")
     assert masked.value == mask_id(rows[3][3]) and "校验位" in masked.zh
     assert {p.row for p in result.problems} == {7, 8, 12}  # 陈小红 with her head; the orphan
     assert not any(p.row == 11 for p in result.problems)  # the empty row is no problem
