@@ -408,11 +408,22 @@ class Roster:
         self.bad_rows.add(problem.row)
 
 
-class _RowChecker:
-    """Checks one row's cells with the counter's own rules, collecting every problem."""
+_MISS = object()
+Memo = dict[tuple[str, type, Any], Any]
 
-    def __init__(self, header: Header, row_no: int, cells: Sequence[Any]) -> None:
-        self.header, self.row_no = header, row_no
+
+class _RowChecker:
+    """Checks one row's cells with the counter's own rules, collecting every problem.
+
+    Rules are pure, so a verdict on a value (a relation, an ethnicity, a village, a name) is
+    kept in `memo` for the rows after it: a county roster repeats them thousands of times.
+    Citizen IDs are unique and checked every time.
+    """
+
+    def __init__(
+        self, header: Header, row_no: int, cells: Sequence[Any], memo: Memo | None = None
+    ) -> None:
+        self.header, self.row_no, self.memo = header, row_no, memo
         width = len(cells)
         self.values = {
             key: ("" if col >= width or cells[col] is None else cells[col])
@@ -427,21 +438,34 @@ class _RowChecker:
         return cell_text(self.raw(key))
 
     def check(self, key: str, rule: Callable[[Any], Any]) -> Any:
+        raw = self.raw(key)
+        memo = self.memo if key != "id_number" else None
+        if memo is not None:
+            verdict = memo.get((key, type(raw), raw), _MISS)
+            if verdict is not _MISS:
+                if isinstance(verdict, CounterError):
+                    return self._report(key, verdict)
+                return verdict
         try:
-            return rule(self.raw(key))
+            verdict = rule(raw)
         except CounterError as exc:
-            value = self.text(key)
-            zh, en = exc.zh, exc.en
-            if key == "id_number":
-                number = text.token(value).upper()
-                value = mask_text(number)
-                if number:
-                    zh, en = (
-                        zh.replace(number, mask_text(number)),
-                        en.replace(number, mask_text(number)),
-                    )
-            self.problems.append(Problem(self.row_no, self.header.column_label(key), value, zh, en))
-            return None
+            verdict = exc
+        if memo is not None:
+            memo[(key, type(raw), raw)] = verdict
+        if isinstance(verdict, CounterError):
+            return self._report(key, verdict)
+        return verdict
+
+    def _report(self, key: str, exc: CounterError) -> None:
+        value = self.text(key)
+        zh, en = exc.zh, exc.en
+        if key == "id_number":
+            number = text.token(value).upper()
+            value = mask_text(number)
+            if number:
+                hidden = mask_text(number)
+                zh, en = zh.replace(number, hidden), en.replace(number, hidden)
+        self.problems.append(Problem(self.row_no, self.header.column_label(key), value, zh, en))
 
 
 def _id_rule(today: dt.date) -> Callable[[Any], CitizenId]:
@@ -483,10 +507,11 @@ def _moved_in_rule(today: dt.date) -> Callable[[Any], dt.date]:
 
 
 def check_row(
-    header: Header, row_no: int, cells: Sequence[Any], today: dt.date
+    header: Header, row_no: int, cells: Sequence[Any], today: dt.date, memo: Memo | None = None
 ) -> tuple[PersonRecord | None, dict[str, Any], list[Problem]]:
-    """One row: the person it names and the household values it carries, or its problems."""
-    rc = _RowChecker(header, row_no, cells)
+    """One row: the person it names and the household values it carries, or its problems.
+    `memo` carries verdicts on repeated values from row to row (read_roster gives one)."""
+    rc = _RowChecker(header, row_no, cells, memo)
     cid = rc.check("id_number", _id_rule(today))
     name = rc.check("name", checks.check_name)
     kin = rc.check("relation", _relation_rule)
@@ -509,7 +534,7 @@ def check_row(
             )  # fmt: skip
     values: dict[str, Any] = {}
     for key in HOUSEHOLD_FIELDS:
-        if key not in header.columns or _blank(rc.raw(key)):
+        if _blank(rc.values.get(key)):
             continue  # a member's row may leave the household's cells to the head's row
         if key == "moved_in":
             values[key] = rc.check(key, _moved_in_rule(today))
@@ -562,6 +587,7 @@ def read_roster(
     keyed = "household_key" in header.columns
     head_named = "head_name" in header.columns
     last_head_name: str | None = None
+    memo: Memo = {}
     for index in range(header.last_row + 1, len(grid)):
         cells = grid[index]
         row_no = index + 1
@@ -570,7 +596,7 @@ def read_roster(
         if _empty(header, cells):
             continue
         roster.data_rows += 1
-        person, values, problems = check_row(header, row_no, cells, today)
+        person, values, problems = check_row(header, row_no, cells, today, memo)
         for problem in problems:
             roster.add_problem(problem)
         relation_raw = cell_text(_at(cells, header.columns["relation"]))

@@ -100,6 +100,8 @@ def test_an_xlsx_roster_imports_and_again_changes_nothing(
     assert zhou.household.moved_in == dt.date(2018, 10, 18) and zhou.household.room == "302"
     assert zhou.household.site == SITE and zhou.household.phone == "13800001111"
     assert zhou.hukou_address == "陕西省安康市紫阳县洄水镇双河村"  # as person add defaults it
+    assert isinstance(zhou.created_at, dt.datetime) and zhou.birth_date == dt.date(1962, 5, 6)
+    assert isinstance(zhou.household.created_at, dt.datetime) and zhou.sex == "男"
     assert (zhou.initials, zhou.pinyin, zhou.id_reversed) == tuple(
         search_keys("周建国", zhou.id_number).values()
     )
