@@ -151,6 +151,7 @@ request_app = typer.Typer(help="办件 / service requests", no_args_is_help=True
 catalog_app = typer.Typer(help="服务事项目录 / service catalogue", no_args_is_help=True)
 staff_app = typer.Typer(help="工作人员 / staff", no_args_is_help=True)
 print_app = typer.Typer(help="打印（PDF 或打印机）/ printouts", no_args_is_help=True)
+place_app = typer.Typer(help="本县社区与安置点名单 / communities and sites", no_args_is_help=True)
 app.add_typer(household_app, name="household")
 app.add_typer(person_app, name="person")
 app.add_typer(permit_app, name="permit")
@@ -158,6 +159,7 @@ app.add_typer(request_app, name="request")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(staff_app, name="staff")
 app.add_typer(print_app, name="print")
+app.add_typer(place_app, name="place")
 
 
 @dataclass
@@ -2330,7 +2332,9 @@ def print_import(result: Any, data: dict[str, Any], report: Any, blocked: bool) 
 
     console = Console(highlight=False, soft_wrap=False)
     if result.problems:
-        table = Table("行 row", "列 column", "值 value", "原因 reason", show_lines=False)
+        table = Table(show_lines=False)
+        for label in ("行 row", "列 column", "值 value", "原因 reason"):
+            table.add_column(label, overflow="fold")
         for problem in data["errors"][:IMPORT_TABLE_ROWS]:
             table.add_row(
                 str(problem["row"]),
@@ -2352,11 +2356,47 @@ def print_import(result: Any, data: dict[str, Any], report: Any, blocked: bool) 
     console.print(
         f"{verb}：新增{result.imported}人（{result.households_added}户），更新{result.updated}人，"
         f"未变{result.unchanged}人，跳过有误的{result.skipped}行"
-        + (f"；新增社区/安置点：{'、'.join(result.places_added)}" if result.places_added else "")
+        + (f"；新增社区/安置点{len(result.places_added)}个" if result.places_added else "")
     )
     console.print(
         f"{'Checked (nothing written)' if result.dry_run else 'Imported'}: {result.imported} "
         f"added, {result.updated} updated, {result.unchanged} unchanged, {result.skipped} skipped"
+    )
+
+
+@place_app.command("list")
+@guarded
+def place_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """本县社区与安置点名单（导入名册时据此核对）/ the county's communities and sites."""
+    from db.setup import list_places
+
+    session(ctx).open()
+    places = list_places()
+    lines = [
+        f"{p['town'] or '—'}  {p['community']}" + (f"  {p['site']}" if p["site"] else "")
+        for p in places
+    ]
+    emit(as_json, {"places": places}, lines or ["名单为空 / the list is empty"])
+
+
+@place_app.command("add")
+@guarded
+def place_add(
+    ctx: typer.Context,
+    community: Annotated[str, typer.Argument(help="社区名称 / community")],
+    site: Annotated[str, typer.Option("--site", help="安置点 / site")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """把社区（及其安置点）加入本县名单（负责人）/ add a community or site (supervisor)."""
+    from db.setup import add_place_by
+
+    place = add_place_by(session(ctx).desk(), community, site)
+    shown = f"{place['community']}" + (f" {place['site']}" if place["site"] else "")
+    emit(
+        as_json,
+        {"place": place},
+        f"{'已加入名单' if place['added'] else '名单中已有'}：{shown} / "
+        f"{'added' if place['added'] else 'already listed'}",
     )
 
 

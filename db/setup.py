@@ -27,6 +27,7 @@ from forms import dates
 from forms.errors import CounterError
 from forms.people import check_phone, check_place
 from forms.roster import town_of
+from forms.text import field as text_field
 
 DEFAULT_COMMUNITY = "城关镇新城社区"
 
@@ -305,6 +306,29 @@ def add_places(places: list[tuple[str, str]]) -> int:
     for start in range(0, len(rows), 500):
         Place.insert_many(rows[start : start + 500]).on_conflict_ignore().execute()
     return len(rows)
+
+
+def list_places() -> list[dict[str, str]]:
+    """The county list, by town, community and site (a community's own row has site "")."""
+    ensure_ready()
+    query = Place.select(Place.town, Place.community, Place.site).order_by(
+        Place.town, Place.community, Place.site
+    )
+    return [{"town": p.town, "community": p.community, "site": p.site} for p in query]
+
+
+def add_place_by(desk: Desk, community: str, site: str = "") -> dict[str, object]:
+    """A supervisor puts a community (and a site of it) on the county list."""
+    from db.accounts import require_supervisor
+
+    ensure_ready()
+    require_supervisor(desk, "修改社区与安置点名单", "change the list of communities and sites")
+    name = check_place(community, "社区名称", "community")
+    where = text_field(site, "site") if site else ""
+    with db.atomic():
+        added = add_place(name)
+        added_site = add_place(name, where) if where else False
+    return {"town": town_of(name), "community": name, "site": where, "added": added or added_site}
 
 
 def known_communities() -> list[str]:

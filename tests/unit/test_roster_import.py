@@ -438,3 +438,22 @@ def test_the_places_migration_lists_what_the_database_names(
     with database.atomic():
         assert m0008.fill(database) == 0
     assert known_communities() == sorted({HOME, "红椿镇红椿社区"})
+
+
+def test_cli_place_list_and_add(cli) -> None:  # type: ignore[no-untyped-def]
+    listed = json.loads(cli("place", "list", "--json").stdout)["places"]
+    assert listed == [{"town": "蒿坪镇", "community": HOME, "site": ""}]
+    added = json.loads(cli("place", "add", "红椿镇红椿社区", "--site", "红椿一区", "--json").stdout)
+    assert added["place"] == {
+        "town": "红椿镇", "community": "红椿镇红椿社区", "site": "红椿一区", "added": True,
+    }  # fmt: skip
+    again = cli("place", "add", "红椿镇红椿社区", "--site", "红椿一区")
+    assert "名单中已有" in again.stdout
+    assert len(json.loads(cli("place", "list", "--json").stdout)["places"]) == 3
+    bad = cli("place", "add", "坏\x1b[31m社区", ok=False)
+    assert bad.exit_code == 1 and "控制字符" in bad.stderr
+    cli("staff", "add", "101", "张敏", "--password-stdin", input="zhangmin-pw\n")
+    cli.login("101", "zhangmin-pw")
+    refused = cli("place", "add", "双桥镇双桥社区", ok=False)
+    assert refused.exit_code == 1 and "只有负责人" in refused.stderr
+    assert len(json.loads(cli("place", "list", "--json").stdout)["places"]) == 3
