@@ -2263,8 +2263,18 @@ def import_cmd(
     report = None
     if result.problems:
         report = report_path(path)
-        write_report(report, data["errors"])
-        data["report"] = str(report)
+        try:
+            write_report(report, data["errors"])
+            data["report"] = str(report)
+        except (OSError, CounterError) as exc:  # what was imported stays imported: say so only
+            reason = exc.zh if isinstance(exc, CounterError) else (exc.strerror or str(exc))
+            report = None
+            data["report"] = None
+            typer.echo(
+                f"提示：问题清单未能写入 {report_path(path)}（{reason}）"
+                f" / Notice: the report could not be written ({reason})",
+                err=True,
+            )
     blocked = bool(result.problems) and not skip_bad
     if as_json:
         emit(True, data, [])
@@ -2346,7 +2356,8 @@ def print_import(result: Any, data: dict[str, Any], report: Any, blocked: bool) 
         more = len(data["errors"]) - IMPORT_TABLE_ROWS
         if more > 0:
             console.print(f"……另有{more}条 / {more} more")
-        console.print(f"问题清单已写入 / report: {report}")
+        if report is not None:
+            console.print(f"问题清单已写入 / report: {report}")
     if data["ignored_columns"]:
         shown = "、".join(neutralise(c) for c in data["ignored_columns"])
         console.print(f"未识别的列（已忽略）/ columns ignored: {shown}")

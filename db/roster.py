@@ -518,12 +518,14 @@ def import_roster(
         with db.atomic():
             add_places(list(dict.fromkeys(to_add)))
     county = get_setting("county_name", "陕西省安康市紫阳县") or ""
+    chunks = list(_batches(plans, batch))
+    to_write = sum(plan.rows for chunk in chunks for plan in chunk)
     done = 0
-    for chunk in _batches(plans, batch):
+    for chunk in chunks:
         _write_batch(desk, chunk, county, path.name)
         done += sum(plan.rows for plan in chunk)
         if progress is not None:
-            progress("write", done, result.imported + result.updated + result.unchanged)
+            progress("write", done, to_write)
     result.written = True
     return result
 

@@ -457,3 +457,15 @@ def test_cli_place_list_and_add(cli) -> None:  # type: ignore[no-untyped-def]
     refused = cli("place", "add", "双桥镇双桥社区", ok=False)
     assert refused.exit_code == 1 and "只有负责人" in refused.stderr
     assert len(json.loads(cli("place", "list", "--json").stdout)["places"]) == 3
+
+
+def test_a_report_that_cannot_be_written_keeps_what_was_imported(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    rows = people()
+    rows[6][5] = "火星"  # 王小弟's ethnicity: one bad member row
+    path = write_xlsx(tmp_path / "名册.xlsx", rows)
+    (tmp_path / "名册.errors.xlsx").mkdir()  # the report's place is taken by a folder
+    result = cli("import", str(path), "--skip-bad", "--add-communities", "--json")
+    data = json.loads(result.stdout)
+    assert (data["imported"], data["skipped"], data["report"]) == (6, 1, None)
+    assert "问题清单未能写入" in result.stderr
+    assert Person.select().count() == 6
