@@ -10,6 +10,7 @@ another household, a community the county list does not know) is checked by db/r
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -113,6 +114,11 @@ class Header:
     labels: dict[int, str]  # column -> the header as written in the file
     ignored: tuple[str, ...]  # headers not recognised (reported, not fatal)
 
+    @functools.cached_property
+    def household_keys(self) -> tuple[str, ...]:
+        """The household's fields this roster has a column for."""
+        return tuple(key for key in HOUSEHOLD_FIELDS if key in self.columns)
+
     def column_label(self, key: str) -> str:
         index = self.columns.get(key)
         return self.labels.get(index, label(key)) if index is not None else label(key)
@@ -137,7 +143,9 @@ def fill_merged(rows: list[list[Any]], merged: Sequence[Merged]) -> list[list[An
 
 
 def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    if value is None or value == "":
+        return True
+    return value.__class__ is str and not value.strip()  # type: ignore[attr-defined]
 
 
 def _known(cells: Sequence[Any]) -> int:
@@ -468,6 +476,7 @@ class _RowChecker:
         self.problems.append(Problem(self.row_no, self.header.column_label(key), value, zh, en))
 
 
+@functools.lru_cache(maxsize=8)
 def _id_rule(today: dt.date) -> Callable[[Any], CitizenId]:
     def rule(value: Any) -> CitizenId:
         if isinstance(value, float) and value >= 1e15:
@@ -493,10 +502,16 @@ def _phone_rule(value: Any) -> str:
     return text.clean(phone, "联系电话", "phone", text.FIELDS["phone"].limit)
 
 
+def _ethnicity_rule(value: Any) -> str:
+    return checks.check_ethnicity(cell_text(value))
+
+
+@functools.lru_cache(maxsize=64)
 def _field_rule(key: str, required: bool = False) -> Callable[[Any], str]:
     return lambda value: text.field(cell_text(value), key, required=required)
 
 
+@functools.lru_cache(maxsize=8)
 def _moved_in_rule(today: dt.date) -> Callable[[Any], dt.date]:
     def rule(value: Any) -> dt.date:
         if _blank(value):
@@ -517,7 +532,7 @@ def check_row(
     kin = rc.check("relation", _relation_rule)
     ethnic = None
     if not _blank(rc.raw("ethnicity")):
-        ethnic = rc.check("ethnicity", lambda v: checks.check_ethnicity(cell_text(v)))
+        ethnic = rc.check("ethnicity", _ethnicity_rule)
     phone = "" if _blank(rc.raw("phone")) else rc.check("phone", _phone_rule)
     hukou = ""
     if not _blank(rc.raw("hukou_address")):
@@ -533,8 +548,8 @@ def check_row(
                 )
             )  # fmt: skip
     values: dict[str, Any] = {}
-    for key in HOUSEHOLD_FIELDS:
-        if _blank(rc.values.get(key)):
+    for key in header.household_keys:
+        if _blank(rc.values[key]):
             continue  # a member's row may leave the household's cells to the head's row
         if key == "moved_in":
             values[key] = rc.check(key, _moved_in_rule(today))
