@@ -469,3 +469,19 @@ def test_a_report_that_cannot_be_written_keeps_what_was_imported(cli, tmp_path: 
     assert (data["imported"], data["skipped"], data["report"]) == (6, 1, None)
     assert "问题清单未能写入" in result.stderr
     assert Person.select().count() == 6
+
+
+def test_progress_reports_checking_then_writing_to_the_end(
+    database: peewee.Database, desk: Desk, tmp_path: Path
+) -> None:
+    seen: list[tuple[str, int, int]] = []
+    path = write_xlsx(tmp_path / "名册.xlsx", people())
+    run(desk, path, batch=2, progress=lambda *step: seen.append(step))
+    stages = [stage for stage, _, _ in seen]
+    assert (
+        stages.index("write") > stages.index("check")
+        and "check" not in stages[stages.index("write") :]
+    )
+    writes = [(done, total) for stage, done, total in seen if stage == "write"]
+    assert writes[-1] == (7, 7) and len(writes) == 3  # households of 3, 2 and 2 rows, 2 per batch
+    assert [done for done, _ in writes] == sorted(done for done, _ in writes)
