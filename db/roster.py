@@ -109,7 +109,7 @@ def _read_workbook(path: Path, wanted: str | None) -> Sheet:
     first_error: CounterError | None = None
     for name in candidates:
         found = book.get_sheet_by_name(name)
-        rows = [list(row) for row in found.to_python(skip_empty_area=False)]
+        rows = found.to_python(skip_empty_area=False)  # a list of lists
         merged = [tuple(map(tuple, r)) for r in (found.merged_cell_ranges or [])]
         sheet = Sheet(name, rows, merged)  # type: ignore[arg-type]
         if len(candidates) == 1:

@@ -592,7 +592,8 @@ def read_roster(
     """Check every row of a sheet (a grid of cell values, 0-based) and group the people into
     households: by 户编号 when the roster has it, else a household starts at each head's row
     (or where 户主姓名 changes)."""
-    grid = fill_merged([list(r) for r in rows], merged)
+    # Merged cells are filled in on a copy; without them the rows are only read.
+    grid: Sequence[Sequence[Any]] = fill_merged([list(r) for r in rows], merged) if merged else rows
     header = find_header(grid, merged, mapping)
     roster = Roster(header, [], [], 0, set())
     by_key: dict[str, HouseholdRecord] = {}
