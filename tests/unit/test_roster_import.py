@@ -485,3 +485,27 @@ def test_progress_reports_checking_then_writing_to_the_end(
     writes = [(done, total) for stage, done, total in seen if stage == "write"]
     assert writes[-1] == (7, 7) and len(writes) == 3  # households of 3, 2 and 2 rows, 2 per batch
     assert [done for done, _ in writes] == sorted(done for done, _ in writes)
+
+
+def test_a_two_level_merged_header_in_a_real_workbook(
+    database: peewee.Database, desk: Desk, tmp_path: Path
+) -> None:
+    """住址 merged over 楼栋/单元/房号 below it; every other label merged down two rows."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["紫阳县搬迁户名册（2026年）"])
+    top = ["户编号", "姓名", "身份证\n号码", "与户主关系", "迁出村", "迁入社区", "住址", None, None, "搬迁时间", "备注"]  # fmt: skip
+    ws.append(top)
+    ws.append([None] * 6 + ["楼栋", "单元", "房号", None, None])
+    for col in (*range(1, 7), 10, 11):
+        ws.merge_cells(start_row=2, start_column=col, end_row=3, end_column=col)
+    ws.merge_cells(start_row=2, start_column=7, end_row=2, end_column=9)
+    ws.append(["1", "周建国", pid(1962, 1), "户主", "洄水镇双河村", HOME, "5", "2", "302", "2018.10.18", ""])  # fmt: skip
+    ws.append(["1", "周明", pid(1990, 3), "长子", "", "", "", "", "", "", "在外务工"])
+    path = tmp_path / "两级表头.xlsx"
+    book.save(path)
+    result = run(desk, path)
+    assert result.problems == [] and result.imported == 2
+    assert result.ignored_columns == ("备注",)
+    household = Person.get(Person.id_number == pid(1990, 3)).household
+    assert (household.building, household.unit, household.room) == ("5", "2", "302")
