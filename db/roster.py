@@ -419,15 +419,14 @@ def _plan(roster: Roster) -> list[Plan]:
             and stored_head[0] != head.id_number
             and stored_head[0] not in roster_ids
         ):
+            number = households[target].number
             roster.add_problem(
                 Problem(
                     head.row, header.column_label("relation"), head.relation,
-                        f"搬迁户 {households[target].number} 已有户主（{stored_head[1]}），"
-                        "名册中未列出该户主，不能另设户主",
-                        f"household {households[target].number} already has a head who is not "
-                        "in the roster",
-                    )
-                )  # fmt: skip
+                    f"搬迁户 {number} 已有户主（{stored_head[1]}），名册中未列出该户主，不能另设户主",
+                    f"household {number} already has a head who is not in the roster",
+                )
+            )  # fmt: skip
     rules.mark_bad_households(roster)
     plans: list[Plan] = []
     for index, household in enumerate(roster.households):
