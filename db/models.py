@@ -119,7 +119,7 @@ class Household(BaseModel):
 
 
 class Place(BaseModel):
-    """The county's list of towns, communities and sites (m0008): a community is a row with
+    """The county's list of towns, communities and sites (m0009): a community is a row with
     site "", each of its sites a row of its own. Filled by `init` and by roster imports."""
 
     id = peewee.AutoField()

@@ -416,7 +416,7 @@ def test_the_places_migration_lists_what_the_database_names(
     """A database from before m0008: the step makes the table from the counter's community and
     the households' communities and sites; running it again adds nothing."""
     from db import migrations
-    from db.migrations import m0008_places as m0008
+    from db.migrations import m0009_places as m0008
     from db.models import SchemaVersion
 
     add_household(
@@ -426,9 +426,9 @@ def test_the_places_migration_lists_what_the_database_names(
     migrator = migrations.migrator_for(database)
     with database.atomic():
         m0008.down(migrator, database)
-        SchemaVersion.delete().where(SchemaVersion.name == "m0008_places").execute()
+        SchemaVersion.delete().where(SchemaVersion.name == "m0009_places").execute()
     assert "place" not in database.get_tables()
-    assert migrations.upgrade(database) == ["m0008_places"]
+    assert migrations.upgrade(database) == ["m0009_places"]
     listed = set(Place.select(Place.town, Place.community, Place.site).tuples())
     assert listed == {
         ("蒿坪镇", HOME, ""),
