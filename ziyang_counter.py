@@ -1728,7 +1728,8 @@ def audit_views(
     )
     lines = [
         f"{v['at']}{backdated_mark(v)} {v['staff']['code']} {pad(v['staff']['name'], 8)} "
-        f"{v['counter']} {pad(v['what'], 14)} {v['person']['name']} {v['person']['id_number']}"
+        f"{v['counter']} {pad(v['what'], 14)} "
+        + (f"{v['person']['name']} {v['person']['id_number']}" if v["person"] else "（批量导出）")
         for v in result["views"]
     ]
     more = result["count"] - result["shown"]
@@ -1803,12 +1804,13 @@ def deliver(
     )
 
 
-def checked_target(target: Any, force: bool) -> Any:
-    """Where a PDF may go (printouts/output.py), guarding the open database file."""
+def checked_target(target: Any, force: bool, *, sheet: bool = False) -> Any:
+    """Where a PDF (or an export, `sheet`) may go (printouts/output.py), guarding the open
+    database file."""
     from db.connection import sqlite_file
     from printouts.output import checked_target as checked
 
-    return checked(target, force, sqlite_file())
+    return checked(target, force, sqlite_file(), sheet=sheet)
 
 
 def write_replacing(render: Callable[[str], Any], target: Any) -> Any:
@@ -2059,6 +2061,94 @@ def verify_lines(found: dict[str, Any]) -> list[str]:
         else f"Refused: ticket {found['ticket']}"
     )
     return lines
+
+
+# ──────────────────────────────── exports ────────────────────────────────
+
+
+@app.command("export")
+@guarded
+def export(
+    ctx: typer.Context,
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="requests（办件）| persons（人员）| permits（居住证）| households（搬迁户）"
+        ),
+    ],
+    out: Annotated[
+        str, typer.Option("--out", help="导出文件 .xlsx 或 .csv / the .xlsx or .csv file")
+    ],
+    date_from: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="起始日期：办件按受理日期，人员和搬迁户按入住时间，居住证按签发日期 / from "
+            "(requests: day opened; persons, households: moved in; permits: issued)",
+        ),
+    ] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="截止日期 / to")] = None,
+    community: Annotated[
+        str | None,
+        typer.Option(
+            "--community",
+            help="社区，默认本社区（负责人默认全部社区）/ community (default: yours; a "
+            "supervisor's: every one)",
+        ),
+    ] = None,
+    full_ids: Annotated[
+        bool,
+        typer.Option(
+            "--full-ids", help="完整身份证号（负责人，留痕）/ full citizen IDs (supervisor, logged)"
+        ),
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="覆盖已存在的文件 / overwrite an existing file")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """导出为 Excel（.xlsx）或 CSV / export to a spreadsheet."""
+    from pathlib import Path
+
+    from db.exports import KIND_LABELS, prepare_export, record_full_ids
+    from forms.people import parse_date
+    from printouts.sheets import Column, sheet_format, write_sheet
+
+    sheet_format(out)  # a wrong suffix is refused before anything is read
+    first = parse_date(date_from, "起始日期（--from）") if date_from else None
+    last = parse_date(date_to, "截止日期（--to）") if date_to else None
+    s = session(ctx)
+    desk = s.desk()
+    today = today_from(None)
+    found = prepare_export(
+        kind.strip().lower(),
+        desk,
+        today,
+        first=first,
+        last=last,
+        community=community,
+        full_ids=full_ids,
+    )
+    target = checked_target(Path(out).expanduser(), force, sheet=True)
+    columns = [Column(label, cell) for label, cell in found.columns]  # type: ignore[arg-type]
+    count = write_sheet(target, columns, found.rows, title=KIND_LABELS[found.kind])
+    if found.full_ids:
+        try:
+            record_full_ids(found, count, desk, today)
+        except BaseException:
+            target.unlink(missing_ok=True)  # no file of full IDs without its record
+            raise
+    emit(
+        as_json,
+        {
+            "exported": count,
+            "out": str(target),
+            "kind": found.kind,
+            "community": found.community,
+            "full_ids": found.full_ids,
+        },
+        f"已导出 {count} 行到 {target} / exported {count} rows to {target}",
+    )
 
 
 # ───────────────────────────── receipt keys, backup, restore ─────────────────────────────

@@ -12,6 +12,8 @@ import heapq
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
+import peewee
+
 from db import chain
 from db.clock import is_backdated
 from db.connection import db, is_postgres
@@ -281,7 +283,7 @@ def list_views(
     limit: int = VIEWS_LIMIT,
 ) -> dict[str, Any]:
     """Views of full data (the access log), newest first: who, when, at which counter, what,
-    whose (ID masked). Days filter on when the view was made (the clock's time), not on the
+    whose (ID masked; none for an export of many people, which `id_number` does not select). Days filter on when the view was made (the clock's time), not on the
     business day it was made for; at most `limit` rows, with the total count."""
     ensure_ready()
     from db.accounts import require_supervisor  # db.accounts appends to this module's chain
@@ -294,7 +296,13 @@ def list_views(
         )
     if first is not None and last is not None and last < first:
         raise CounterError("截止日期早于起始日期", "the range ends before it starts")
-    query = AccessLog.select(AccessLog, Person, Staff).join(Person).switch(AccessLog).join(Staff)
+    # An export's row has no person (m0008): it is listed too, with "person": null.
+    query = (
+        AccessLog.select(AccessLog, Person, Staff)
+        .join(Person, peewee.JOIN.LEFT_OUTER)
+        .switch(AccessLog)
+        .join(Staff)
+    )
     if id_number:
         cid = parse_citizen_id(id_number)
         query = query.where(Person.id_number == cid.number)
@@ -316,8 +324,12 @@ def list_views(
             "staff": {"code": row.staff.code, "name": row.staff.name},
             "counter": row.counter_code,
             "what": row.what,
-            "person": {"name": row.person.name, "id_number": mask_id(row.person.id_number)},
+            "person": _whose(row.person),
         }
         for row in rows
     ]
     return {"count": total, "shown": len(views), "limit": limit, "views": views}
+
+
+def _whose(person: Person | None) -> dict[str, str] | None:
+    return None if person is None else {"name": person.name, "id_number": mask_id(person.id_number)}

@@ -257,12 +257,14 @@ class PermitEvent(BaseModel):
 
 
 class AccessLog(BaseModel):
-    """Who looked at a person's full, unmasked data, and when (confidentiality rule)."""
+    """Who looked at a person's full, unmasked data, and when (confidentiality rule). A look at
+    many people at once (an export with full IDs) is one row with no person (m0008), its `what`
+    saying what and how many rows."""
 
     id = peewee.AutoField()
-    person_id: int
+    person_id: int | None
     staff_id: int
-    person = peewee.ForeignKeyField(Person, backref="accesses", on_delete="RESTRICT")
+    person = peewee.ForeignKeyField(Person, null=True, backref="accesses", on_delete="RESTRICT")
     staff = peewee.ForeignKeyField(Staff)
     counter_code = peewee.CharField(max_length=16)
     on = peewee.DateField()  # the business day the view was made for

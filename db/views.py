@@ -45,16 +45,24 @@ def current_permit(person: Person) -> Permit | None:
 
 
 def address_of(household: Household) -> str:
-    parts = [household.community]
-    if household.site and household.site != household.community:
-        parts.append(household.site)
-    for value, unit in (
-        (household.building, "栋"),
-        (household.unit, "单元"),
-        (household.room, "室"),
+    return address_from(
+        household.community, household.site, household.building, household.unit, household.room
+    )
+
+
+def address_from(community: str, site: str, building: str, unit: str, room: str) -> str:
+    """The address as written everywhere: community, site, 栋, 单元, 室 (exports pass the
+    columns of a row without building a Household)."""
+    parts = [community]
+    if site and site != community:
+        parts.append(site)
+    for value, unit_name in (
+        (building, "栋"),
+        (unit, "单元"),
+        (room, "室"),
     ):
         if value:
-            parts.append(value if value.endswith(unit) else value + unit)
+            parts.append(value if value.endswith(unit_name) else value + unit_name)
     return "".join(parts)
 
 

@@ -260,7 +260,10 @@ def _service(raw: Any, where: str, problems: _Problems) -> Service | None:
         )
     permit_action = raw.get("permit_action", "")
     if permit_action and permit_action not in PERMIT_ACTIONS:
-        problems.add(f"{where}.permit_action", f"应为 {'/'.join(PERMIT_ACTIONS)}")
+        problems.add(
+            f"{where}.permit_action",
+            f"应为 {'/'.join(PERMIT_ACTIONS)} / must be one of {', '.join(PERMIT_ACTIONS)}",
+        )
     time_limit = _int(raw.get("time_limit"), f"{where}.time_limit", problems)
     if raw.get("time_limit") is None:
         problems.add(f"{where}.time_limit", "缺少承诺时限 / time_limit missing")
@@ -318,7 +321,10 @@ def parse_catalogue(data: dict[str, Any], source: str = "") -> Catalogue:
             seen[key] = service.name
     for action in PERMIT_ACTIONS:
         if not any(s.permit_action == action for s in checked):
-            problems.add("service", f'缺少居住证事项 permit_action = "{action}"')
+            problems.add(
+                "service",
+                f'缺少居住证事项 permit_action = "{action}" / no service with this permit_action',
+            )
     catalogue_meta = {
         key: _text(meta.get(key), f"meta.{key}", problems)
         for key in ("title", "version", "guide", "county_code", "permit_authority")

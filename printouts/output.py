@@ -19,17 +19,28 @@ from printouts.layout import PDF_CREATOR
 R = TypeVar("R")
 
 
-def checked_target(target: Path | str, force: bool, database_file: str | None = None) -> Path:
-    """Where a PDF may go: never the open database, never a folder, never someone's file.
+def checked_target(
+    target: Path | str, force: bool, database_file: str | None = None, *, sheet: bool = False
+) -> Path:
+    """Where a PDF (or, with `sheet`, an exported .xlsx/.csv) may go: never the open database,
+    never a folder, never someone's file.
 
     An existing file is replaced only if it is a PDF this program wrote (its creator mark), or
-    with `force`; the database file and its -wal/-shm/-journal companions never.
+    with `force`; the database file and its -wal/-shm/-journal companions never. An existing
+    spreadsheet always needs `force`: a supervisor may have added notes to last month's export
+    and saved it again, and Excel keeps our creator mark when it does, so no mark can tell an
+    untouched export from an edited one (and a .csv has no place for a mark at all).
     """
+    noun_zh, noun_en = (
+        ("表格文件（.xlsx 或 .csv）", "a .xlsx or .csv file")
+        if sheet
+        else ("PDF 文件", "a PDF file")
+    )
     target = Path(os.path.abspath(target))
     if target.is_dir():
         raise CounterError(
-            f"--out 应为 PDF 文件路径，{target} 是文件夹",
-            f"--out must be a PDF file path; {target} is a folder",
+            f"--out 应为 {noun_zh}路径，{target} 是文件夹",
+            f"--out must be {noun_en} path; {target} is a folder",
         )
     if target.exists() and not target.is_file():  # /dev/null, a pipe: even --force won't
         raise CounterError(
@@ -54,7 +65,12 @@ def checked_target(target: Path | str, force: bool, database_file: str | None = 
                     f"--out 指向正在使用的数据库文件 {guarded_path}，拒绝覆盖",
                     f"--out names the open database file {guarded_path}; refusing to overwrite it",
                 )
-    if target.exists() and not force and not is_our_pdf(target):
+    if sheet and target.exists() and not force:
+        raise CounterError(
+            f"{target} 已存在，未覆盖；换一个文件名，或确认后加 --force",
+            f"{target} exists; not overwritten (choose another name, or add --force)",
+        )
+    if not sheet and target.exists() and not force and not is_our_pdf(target):
         raise CounterError(
             f"{target} 已存在且不是本程序生成的 PDF，未覆盖；换一个文件名，或确认后加 --force",
             f"{target} exists and is not a PDF written by this program; not overwritten "

@@ -53,13 +53,14 @@ STAFF_ACTIONS = {"add_staff", "disable", "enable", "role", "password", "lock_min
 
 
 def overdue_rows(community: str, today: dt.date, limit: int) -> tuple[list[dict[str, Any]], int]:
-    """The community's overdue requests as request views (the first `limit`) and their count.
-    Runs inside DeskContext.call: it only puts two db/ functions together."""
-    from db.requests import list_requests
+    """The community's overdue requests as request views (the first `limit`) and their count:
+    two queries (the joined page and its COUNT) whatever the count. Runs inside
+    DeskContext.call: it only puts two db/ functions together."""
+    from db.requests import request_query
     from db.views import request_view
 
-    found = list_requests(overdue_on=today, community=community)
-    return [request_view(r, today) for r in found[:limit]], len(found)
+    found = request_query(overdue_on=today, community=community)  # one joined query
+    return [request_view(r, today) for r in found.limit(limit)], found.count()
 
 
 class SupervisorScreen(DeskScreen):
