@@ -413,10 +413,10 @@ def test_a_member_made_head_while_the_stored_head_is_left_out_is_refused(
 def test_the_places_migration_lists_what_the_database_names(
     database: peewee.Database, desk: Desk
 ) -> None:
-    """A database from before m0008: the step makes the table from the counter's community and
+    """A database from before m0009: the step makes the table from the counter's community and
     the households' communities and sites; running it again adds nothing."""
     from db import migrations
-    from db.migrations import m0009_places as m0008
+    from db.migrations import m0009_places as m0009
     from db.models import SchemaVersion
 
     add_household(
@@ -425,7 +425,7 @@ def test_the_places_migration_lists_what_the_database_names(
     )  # fmt: skip
     migrator = migrations.migrator_for(database)
     with database.atomic():
-        m0008.down(migrator, database)
+        m0009.down(migrator, database)
         SchemaVersion.delete().where(SchemaVersion.name == "m0009_places").execute()
     assert "place" not in database.get_tables()
     assert migrations.upgrade(database) == ["m0009_places"]
@@ -436,7 +436,7 @@ def test_the_places_migration_lists_what_the_database_names(
         ("红椿镇", "红椿镇红椿社区", "红椿一区"),
     }
     with database.atomic():
-        assert m0008.fill(database) == 0
+        assert m0009.fill(database) == 0
     assert known_communities() == sorted({HOME, "红椿镇红椿社区"})
 
 
