@@ -151,6 +151,7 @@ request_app = typer.Typer(help="办件 / service requests", no_args_is_help=True
 catalog_app = typer.Typer(help="服务事项目录 / service catalogue", no_args_is_help=True)
 staff_app = typer.Typer(help="工作人员 / staff", no_args_is_help=True)
 print_app = typer.Typer(help="打印（PDF 或打印机）/ printouts", no_args_is_help=True)
+place_app = typer.Typer(help="本县社区与安置点名单 / communities and sites", no_args_is_help=True)
 app.add_typer(household_app, name="household")
 app.add_typer(person_app, name="person")
 app.add_typer(permit_app, name="permit")
@@ -158,6 +159,7 @@ app.add_typer(request_app, name="request")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(staff_app, name="staff")
 app.add_typer(print_app, name="print")
+app.add_typer(place_app, name="place")
 
 
 @dataclass
@@ -2290,6 +2292,212 @@ def backup_cmd(
             + (f"；已删除较早的备份 {len(result.removed)} 份" if result.removed else ""),
             f"Backed up and checked: {result.path}",
         ],
+    )
+
+
+@app.command("import")
+@guarded
+def import_cmd(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="名册文件 .xlsx/.xls/.csv / roster file")],
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="工作表名（默认第一张有表头的）/ sheet name")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="只检查，不写入 / check only, write nothing")
+    ] = False,
+    skip_bad: Annotated[
+        bool,
+        typer.Option("--skip-bad", help="导入无误的行，报告有误的行 / import the good rows"),
+    ] = False,
+    column_map: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="列名=字段，可重复（如 --map 户主关系=与户主关系）/ COLUMN=FIELD, repeatable",
+        ),
+    ] = None,
+    add_communities: Annotated[
+        bool,
+        typer.Option(
+            "--add-communities",
+            help="把名册中的新社区、新安置点加入本县名单 / add new communities and sites",
+        ),
+    ] = False,
+    date: DateOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """导入搬迁户名册（负责人；按身份证号匹配，重复导入不变）/ import a roster (supervisor)."""
+    from pathlib import Path
+
+    from db.roster import import_roster
+    from printouts.roster_report import report_path, write_report
+
+    desk = session(ctx).desk()
+    today = today_from(date)
+    path = Path(file).expanduser().absolute()
+    show_progress = not as_json and sys.stderr.isatty()
+    with import_progress(show_progress) as progress:
+        result = import_roster(
+            desk,
+            path,
+            today=today,
+            sheet=sheet,
+            mapping=column_map or [],
+            dry_run=dry_run,
+            skip_bad=skip_bad,
+            add_communities=add_communities,
+            progress=progress,
+        )
+    data = result.as_dict()
+    report = None
+    if result.problems:
+        report = report_path(path)
+        try:
+            write_report(report, data["errors"])
+            data["report"] = str(report)
+        except (OSError, CounterError) as exc:  # what was imported stays imported: say so only
+            reason = exc.zh if isinstance(exc, CounterError) else (exc.strerror or str(exc))
+            report = None
+            data["report"] = None
+            typer.echo(
+                f"提示：问题清单未能写入 {report_path(path)}（{reason}）"
+                f" / Notice: the report could not be written ({reason})",
+                err=True,
+            )
+    blocked = bool(result.problems) and not skip_bad
+    if as_json:
+        emit(True, data, [])
+    else:
+        print_import(result, data, report, blocked)
+    if blocked:
+        if not as_json:
+            typer.echo(
+                f"错误：名册有{result.skipped}行有误，未导入任何数据（加 --skip-bad 只导入无误的行）"
+                f" / Error: {result.skipped} bad rows; nothing was imported (--skip-bad imports "
+                "the good rows)",
+                err=True,
+            )
+        raise typer.Exit(1)
+
+
+def import_progress(shown: bool) -> Any:
+    """A rich progress bar with rows per second on stderr, or nothing."""
+    import contextlib
+
+    if not shown:
+        return contextlib.nullcontext(None)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    class Bar:
+        def __init__(self) -> None:
+            self.bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]} 行/秒 rows/s"),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self.tasks: dict[str, Any] = {}
+
+        def __enter__(self) -> Callable[[str, int, int], None]:
+            self.bar.__enter__()
+            return self.update
+
+        def __exit__(self, *exc: object) -> None:
+            self.bar.__exit__(None, None, None)
+
+        def update(self, stage: str, done: int, total: int) -> None:
+            if stage not in self.tasks:
+                label = {"check": "检查 checking", "write": "写入 writing"}.get(stage, stage)
+                self.tasks[stage] = self.bar.add_task(label, total=total, rate="—")
+            task_id = self.tasks[stage]
+            self.bar.update(task_id, completed=done, total=total)
+            speed = self.bar.tasks[task_id].speed
+            self.bar.update(task_id, rate=f"{speed:,.0f}" if speed else "—")
+
+    return Bar()
+
+
+IMPORT_TABLE_ROWS = 50  # problems shown on the terminal; the report file has them all
+
+
+def print_import(result: Any, data: dict[str, Any], report: Any, blocked: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from forms.text import neutralise
+
+    console = Console(highlight=False, soft_wrap=False)
+    if result.problems:
+        table = Table(show_lines=False)
+        for label in ("行 row", "列 column", "值 value", "原因 reason"):
+            table.add_column(label, overflow="fold")
+        for problem in data["errors"][:IMPORT_TABLE_ROWS]:
+            table.add_row(
+                str(problem["row"]),
+                neutralise(problem["column"]),
+                neutralise(problem["value"]),
+                neutralise(f"{problem['reason']['zh']} / {problem['reason']['en']}"),
+            )
+        console.print(table)
+        more = len(data["errors"]) - IMPORT_TABLE_ROWS
+        if more > 0:
+            console.print(f"……另有{more}条 / {more} more")
+        if report is not None:
+            console.print(f"问题清单已写入 / report: {report}")
+    if data["ignored_columns"]:
+        shown = "、".join(neutralise(c) for c in data["ignored_columns"])
+        console.print(f"未识别的列（已忽略）/ columns ignored: {shown}")
+    if blocked:
+        return
+    verb = "检查完毕（未写入）" if result.dry_run else "已导入"
+    console.print(
+        f"{verb}：新增{result.imported}人（{result.households_added}户），更新{result.updated}人，"
+        f"未变{result.unchanged}人，跳过有误的{result.skipped}行"
+        + (f"；新增社区/安置点{len(result.places_added)}个" if result.places_added else "")
+    )
+    console.print(
+        f"{'Checked (nothing written)' if result.dry_run else 'Imported'}: {result.imported} "
+        f"added, {result.updated} updated, {result.unchanged} unchanged, {result.skipped} skipped"
+    )
+
+
+@place_app.command("list")
+@guarded
+def place_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """本县社区与安置点名单（导入名册时据此核对）/ the county's communities and sites."""
+    from db.setup import list_places
+
+    session(ctx).open()
+    places = list_places()
+    lines = [
+        f"{p['town'] or '—'}  {p['community']}" + (f"  {p['site']}" if p["site"] else "")
+        for p in places
+    ]
+    emit(as_json, {"places": places}, lines or ["名单为空 / the list is empty"])
+
+
+@place_app.command("add")
+@guarded
+def place_add(
+    ctx: typer.Context,
+    community: Annotated[str, typer.Argument(help="社区名称 / community")],
+    site: Annotated[str, typer.Option("--site", help="安置点 / site")] = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """把社区（及其安置点）加入本县名单（负责人）/ add a community or site (supervisor)."""
+    from db.setup import add_place_by
+
+    place = add_place_by(session(ctx).desk(), community, site)
+    shown = f"{place['community']}" + (f" {place['site']}" if place["site"] else "")
+    emit(
+        as_json,
+        {"place": place},
+        f"{'已加入名单' if place['added'] else '名单中已有'}：{shown} / "
+        f"{'added' if place['added'] else 'already listed'}",
     )
 
 

@@ -118,6 +118,20 @@ class Household(BaseModel):
     created_at = peewee.DateTimeField(default=_now)
 
 
+class Place(BaseModel):
+    """The county's list of towns, communities and sites (m0009): a community is a row with
+    site "", each of its sites a row of its own. Filled by `init` and by roster imports."""
+
+    id = peewee.AutoField()
+    town = peewee.CharField(max_length=60, default="")
+    community = peewee.CharField(max_length=60)
+    site = peewee.CharField(max_length=60, default="")
+    created_at = peewee.DateTimeField(default=_now)
+
+    class Meta:
+        indexes = ((("community", "site"), True),)
+
+
 class Person(BaseModel):
     id = peewee.AutoField()
     permits: peewee.ModelSelect[Permit]  # backref of Permit.person
@@ -335,4 +349,5 @@ MODELS: list[type[BaseModel]] = [
     PermitEvent,
     AccessLog,
     ReceiptIssue,
+    Place,
 ]

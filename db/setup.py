@@ -13,10 +13,21 @@ import peewee
 from db import migrations, receipt_keys
 from db.clock import now
 from db.connection import db, shown_location
-from db.models import Household, Permit, ReceiptIssue, Request, Sequence, Setting, Staff
+from db.models import (
+    Household,
+    Permit,
+    Place,
+    ReceiptIssue,
+    Request,
+    Sequence,
+    Setting,
+    Staff,
+)
 from forms import dates
 from forms.errors import CounterError
 from forms.people import check_phone, check_place
+from forms.roster import town_of
+from forms.text import field as text_field
 
 DEFAULT_COMMUNITY = "城关镇新城社区"
 
@@ -123,6 +134,7 @@ def init_counter(
         set_setting("community", final_community)
         set_setting("counter_no", str(final_counter))
         set_setting("office_code", code)
+        add_place(final_community)
         if phone is not None:
             set_setting("phone", check_phone(phone))
     return {
@@ -271,13 +283,62 @@ def check_staff_code(raw: str | None) -> str:
     return code
 
 
+def add_place(community: str, site: str = "") -> bool:
+    """Put a community (or one of its sites) on the county list; False if it was there."""
+    site = "" if site == community else site
+    key = (Place.community == community) & (Place.site == site)
+    if Place.select().where(key).exists():
+        return False
+    Place.insert(
+        town=town_of(community), community=community, site=site
+    ).on_conflict_ignore().execute()
+    return True
+
+
+def add_places(places: list[tuple[str, str]]) -> int:
+    """Put many (community, site) pairs on the list in one statement; return how many were new."""
+    have = set(Place.select(Place.community, Place.site).tuples())
+    rows = [
+        {"town": town_of(c), "community": c, "site": "" if s == c else s}
+        for c, s in dict.fromkeys(places)
+        if (c, "" if s == c else s) not in have
+    ]
+    for start in range(0, len(rows), 500):
+        Place.insert_many(rows[start : start + 500]).on_conflict_ignore().execute()
+    return len(rows)
+
+
+def list_places() -> list[dict[str, str]]:
+    """The county list, by town, community and site (a community's own row has site "")."""
+    ensure_ready()
+    query = Place.select(Place.town, Place.community, Place.site).order_by(
+        Place.town, Place.community, Place.site
+    )
+    return [{"town": p.town, "community": p.community, "site": p.site} for p in query]
+
+
+def add_place_by(desk: Desk, community: str, site: str = "") -> dict[str, object]:
+    """A supervisor puts a community (and a site of it) on the county list."""
+    from db.accounts import require_supervisor
+
+    ensure_ready()
+    require_supervisor(desk, "修改社区与安置点名单", "change the list of communities and sites")
+    name = check_place(community, "社区名称", "community")
+    where = text_field(site, "site") if site else ""
+    with db.atomic():
+        added = add_place(name)
+        added_site = add_place(name, where) if where else False
+    return {"town": town_of(name), "community": name, "site": where, "added": added or added_site}
+
+
 def known_communities() -> list[str]:
-    """Every community this database knows: the stored default and any community a household,
-    permit or request names. (A proper community list comes with the county-scale work.)"""
+    """Every community this database knows: the county list (table place), the stored
+    default and any community a household, permit or request names."""
     names: set[str] = set()
     stored = get_setting("community")
     if stored:
         names.add(stored)
+    names.update(str(name) for name in Place.select(Place.community).distinct().scalars())
     for query in (
         Household.select(Household.community),
         Permit.select(Permit.community),
@@ -292,7 +353,7 @@ def check_known_community(community: str, zh: str = "社区", en: str = "communi
     residents of the real community), suggesting the nearest known names."""
     if community == get_setting("community") or any(
         model.select().where(model.community == community).exists()
-        for model in (Household, Permit, Request)
+        for model in (Place, Household, Permit, Request)
     ):
         return community  # one indexed look-up each; the full list only to suggest names
     known = known_communities()
@@ -342,6 +403,28 @@ def next_serial(name: str, year: int) -> int:
     except peewee.IntegrityError:
         # Another counter created the series first: take the next number from it.
         return next_serial(name, year)
+
+
+def reserve_serials(name: str, year: int, count: int) -> int:
+    """Reserve `count` numbers of a series at once (a batch of an import): one UPDATE ...
+    RETURNING moves the series on by `count`; returns the first number of the block. Call
+    inside the transaction that uses them, as `next_serial`."""
+    if count <= 0:
+        raise ValueError("count must be positive")
+    query = (
+        Sequence.update(value=Sequence.value + count)
+        .where((Sequence.name == name) & (Sequence.year == year))
+        .returning(Sequence.value)
+    )
+    row = next(iter(query.execute()), None)
+    if row is not None:
+        return int(row.value) - count + 1
+    try:
+        with db.atomic():
+            Sequence.create(name=name, year=year, value=count)
+        return 1
+    except peewee.IntegrityError:
+        return reserve_serials(name, year, count)
 
 
 def stamp(today: dt.date | None = None) -> dt.datetime:

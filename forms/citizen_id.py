@@ -6,6 +6,7 @@ Sex and birth date are read from the number and never typed a second time.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from dataclasses import dataclass
 
 from forms.errors import CounterError
@@ -59,8 +60,9 @@ class CitizenId:
 
 def check_digit(first17: str) -> str:
     """The 18th character for the first 17 digits."""
-    total = sum(int(ch) * w for ch, w in zip(first17, WEIGHTS, strict=True))
-    return CHECK_MAP[total % 11]
+    if len(first17) != len(WEIGHTS):
+        raise ValueError(f"check_digit needs 17 digits, got {len(first17)}")
+    return CHECK_MAP[sum(map(operator.mul, map(int, first17), WEIGHTS)) % 11]
 
 
 def parse_citizen_id(raw: str, today: dt.date | None = None) -> CitizenId:

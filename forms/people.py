@@ -50,6 +50,8 @@ RELATION_ALIASES: dict[str, str] = {
     "堂兄弟": "91", "堂姐妹": "91", "表兄弟": "92", "表姐妹": "92",
 }  # fmt: skip
 
+_CODE_OF_TERM: dict[str, str] = {term: code for code, term in RELATION_CODES.items()}
+
 # The one-digit groups of GB/T 4761 that rules use (a catalogue condition names a group or a code).
 RELATION_GROUPS: dict[str, str] = {
     "0": "户主", "1": "配偶", "2": "子", "3": "女", "4": "孙子女", "5": "父母",
@@ -92,8 +94,7 @@ def relation_code_of(term: str) -> str:
     text = (term or "").strip()
     if text in RELATION_CODES:
         return text
-    by_term = {t: c for c, t in RELATION_CODES.items()}
-    return by_term.get(text) or RELATION_ALIASES.get(text, "")
+    return _CODE_OF_TERM.get(text) or RELATION_ALIASES.get(text, "")
 
 
 def relation_sex_problem(relation_code: str, sex: str) -> str | None:

@@ -16,6 +16,7 @@ log line, or reverse what a printed line appears to say (U+202E).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -68,6 +69,10 @@ FIELDS: dict[str, Field] = {
 }
 
 
+# The same set as a pattern (Cc is exactly U+0000-001F and U+007F-009F), for a quick scan.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f" + "".join(sorted(BIDI_AND_BREAKS)) + "]")
+
+
 def is_unsafe(char: str) -> bool:
     """A character never stored and never written raw to a terminal."""
     return unicodedata.category(char) == "Cc" or char in BIDI_AND_BREAKS
@@ -100,8 +105,9 @@ def neutralise_json(dumped: str) -> str:
 
 def refuse_unsafe(value: str, zh: str, en: str) -> str:
     """Raise naming the field if `value` holds a control, bidi or line-separator character."""
-    bad = next((c for c in value if is_unsafe(c)), None)
-    if bad is not None:
+    found = _UNSAFE.search(value)
+    if found is not None:
+        bad = found.group()
         raise CounterError(
             f"{zh}含有不允许的控制字符（{escape(bad)}），请重新输入",
             f"{en} contains a forbidden control character ({escape(bad)})",
