@@ -140,6 +140,7 @@ HEAVY_FOR_DATABASE_COMMANDS = (
     "xlsxwriter",  # exports
     "python_calamine",  # roster imports
     "openpyxl",
+    "pydantic",  # typer 0.29 parses options with it (about 80 ms a start): pyproject pins <0.29
 )
 
 
