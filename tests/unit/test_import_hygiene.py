@@ -274,3 +274,17 @@ def test_holidays_load_on_the_first_working_day_count() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert out.stdout.split() == ["False", "True", "True", "False"]
+
+
+def test_no_password_is_hashed_at_import_but_every_check_has_its_dummy() -> None:
+    """db.accounts is imported by most commands; its stand-in hash for unknown staff codes
+    (35-60 ms of argon2) is made at the first password check, on either answer."""
+    code = (
+        "import db.accounts as a; before = a._dummy_hash.cache_info().currsize; "
+        "unknown = a._matches('', 'any-password'); "
+        "print(before, a._dummy_hash.cache_info().currsize, unknown)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.split() == ["0", "1", "False"]
