@@ -28,9 +28,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+CPU_TIMES: dict[tuple[str, ...], list[float]] = {}
 
 STEPS = """
 import json, resource, sys, time, datetime as dt
@@ -65,13 +67,15 @@ render_flow(sheet, [sheet.p("一行")], {out!r}, title="floor", pagesize=A4, sid
 
 
 def measure(argv: list[str], *, cwd: Path, env: dict[str, str]) -> tuple[float, float, str]:
-    """One fresh process: wall seconds, peak resident MB (wait4) and what it printed."""
+    """One fresh process: wall seconds, peak resident MB (wait4) and what it printed. CPU
+    seconds (user + system) are kept in CPU_TIMES, keyed by the argv."""
     start = time.perf_counter()
     child = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, text=True)
     assert child.stdout is not None
     printed = child.stdout.read()
     _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - start
+    CPU_TIMES.setdefault(tuple(argv), []).append(usage.ru_utime + usage.ru_stime)
     code = os.waitstatus_to_exitcode(status)
     child.returncode = code
     if code != 0:
@@ -94,7 +98,9 @@ def add_requests(url: str, day: dt.date, count: int) -> int:
 
     database = open_database(url, create=False)
     community = load_desk().community
-    templates = list(Request.select().where(Request.community == community).dicts())
+    templates: list[dict[str, Any]] = list(
+        Request.select().where(Request.community == community).dicts()  # type: ignore[arg-type]
+    )
     opening = dt.datetime.combine(day, dt.time(8, 30))
     rows = []
     for i in range(count):
@@ -163,17 +169,25 @@ def main() -> None:
     print(f"checkout: {root}   runs: {args.runs}   cores: {os.cpu_count()}   "
           f"load: {os.getloadavg()[0]:.1f}   pages: {pages}")  # fmt: skip
     print(f"{'operation':<44} {'median':>8} {'p95':>8} {'floor':>7} {'ratio':>6} {'peak RSS':>9}")
+    argvs = {
+        "floor": (sys.executable, "-c", floor_code),
+        "command": tuple(command),
+        "steps": (sys.executable, "-c", steps),
+    }
+    floor_cpu = statistics.median(CPU_TIMES[argvs["floor"]])
     lines = [
-        ("floor: a one-line page, same fonts", found["floor"]),
-        ("print daily-log (the whole command)", found["command"]),
-        ("fetch + render in one process", found["steps"]),
+        ("floor: a one-line page, same fonts", "floor"),
+        ("print daily-log (the whole command)", "command"),
+        ("fetch + render in one process", "steps"),
     ]
-    for label, runs in lines:
+    for label, key in lines:
+        runs = found[key]
         median, p95 = stats([w for w, _ in runs])
         peak = max(p for _, p in runs)
+        cpu = statistics.median(CPU_TIMES[argvs[key]])
         print(
             f"{label:<44} {median:7.2f}s {p95:7.2f}s {floor:6.2f}s {median / floor:5.1f}x "
-            f"{peak:7.0f}MB"
+            f"{peak:7.0f}MB   CPU {cpu:5.2f}s {cpu / floor_cpu:4.1f}x"
         )
     for name, values in parts.items():
         median, p95 = stats(values)

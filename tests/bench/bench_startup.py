@@ -8,7 +8,8 @@ the same run: `python -c "import peewee, typer"` (issue 9's targets: `check` and
 within 2x of it, `print receipt` within 3x). A second reference, a one-option typer command,
 shows what typer itself adds once a command runs (it builds its option parsers with pydantic).
 
-Wall time per process, median and 95th percentile, and peak resident memory. Byte-code is
+Wall time per process, median and 95th percentile, CPU time (user + system, the steadier
+figure on a machine shared with other work) and peak resident memory. Byte-code is
 compiled first (`compileall`), as `pip install` does; without it every run would compile our
 modules again (PYTHONDONTWRITEBYTECODE). `--root` times another checkout of the project (a
 `git worktree` of main, say) against this machine's floor: before and after.
@@ -38,8 +39,9 @@ app()
 """
 
 
-def measure(argv: list[str], *, cwd: Path, env: dict[str, str]) -> tuple[float, float]:
-    """One fresh process: wall seconds and peak resident memory in MB (from wait4)."""
+def measure(argv: list[str], *, cwd: Path, env: dict[str, str]) -> tuple[float, float, float]:
+    """One fresh process: wall seconds, CPU seconds (user + system) and peak resident memory
+    in MB, from wait4. On a machine shared with other work the CPU time is the steadier."""
     start = time.perf_counter()
     child = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(child.pid, 0)
@@ -47,20 +49,22 @@ def measure(argv: list[str], *, cwd: Path, env: dict[str, str]) -> tuple[float, 
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         raise SystemExit(f"failed ({child.returncode}): {' '.join(argv)}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def series(argv: list[str], runs: int, *, cwd: Path, env: dict[str, str]) -> dict[str, float]:
     measure(argv, cwd=cwd, env=env)  # warm the page cache
-    times, peaks = [], []
+    times, cpus, peaks = [], [], []
     for _ in range(runs):
-        elapsed, peak = measure(argv, cwd=cwd, env=env)
+        elapsed, cpu, peak = measure(argv, cwd=cwd, env=env)
         times.append(elapsed)
+        cpus.append(cpu)
         peaks.append(peak)
     times.sort()
     return {
         "median": statistics.median(times),
         "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+        "cpu": statistics.median(cpus),
         "rss": statistics.median(peaks),
     }
 
@@ -108,15 +112,19 @@ def main() -> None:
     print(f"checkout: {root}   runs: {args.runs}   cores: {os.cpu_count()}   "
           f"load: {os.getloadavg()[0]:.1f}")  # fmt: skip
     print(
-        f"{'operation':<42} {'median':>8} {'p95':>8} {'floor':>8} {'ratio':>6} {'target':>6} {'RSS':>7}"
+        f"{'operation':<40} {'median':>8} {'p95':>8} {'floor':>8} {'ratio':>6} {'target':>6}"
+        f" {'CPU':>7} {'ratio':>6} {'RSS':>6}"
     )
     for label, stats, target in rows:
         ratio = stats["median"] / floor["median"]
+        cpu_ratio = stats["cpu"] / floor["cpu"]
         aim = f"{target:.0f}x" if target else ""
         print(
-            f"{label:<42} {stats['median'] * 1000:6.0f}ms {stats['p95'] * 1000:6.0f}ms "
-            f"{floor['median'] * 1000:6.0f}ms {ratio:5.2f}x {aim:>6} {stats['rss']:5.0f}MB"
+            f"{label:<40} {stats['median'] * 1000:6.0f}ms {stats['p95'] * 1000:6.0f}ms "
+            f"{floor['median'] * 1000:6.0f}ms {ratio:5.2f}x {aim:>6} "
+            f"{stats['cpu'] * 1000:5.0f}ms {cpu_ratio:5.2f}x {stats['rss']:4.0f}MB"
         )
+    print("ratio: median wall time over the floor's; CPU: median user + system time, its ratio")
 
 
 if __name__ == "__main__":
