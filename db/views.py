@@ -143,11 +143,12 @@ def person_view(person: Person, today: dt.date, *, masked: bool = True) -> dict[
 
 
 def is_overdue(request: Request, today: dt.date) -> bool:
-    return (
-        request.status in OPEN_STATUSES
-        and request.promised_by is not None
-        and today > request.promised_by
-    )
+    return overdue(request.status, request.promised_by, today)
+
+
+def overdue(status: str, promised_by: dt.date | None, today: dt.date) -> bool:
+    """Still open after the promised day (for rows read as plain columns)."""
+    return status in OPEN_STATUSES and promised_by is not None and today > promised_by
 
 
 def request_view(request: Request, today: dt.date, *, with_events: bool = False) -> dict[str, Any]:

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import holidays
+if TYPE_CHECKING:
+    import holidays
 
 
 @lru_cache(maxsize=64)
 def _china(year: int) -> holidays.HolidayBase:
+    # Imported on first use: the package costs about 30 ms at start-up (it pulls in dateutil),
+    # and most commands never count a working day.
+    import holidays
+
     return holidays.country_holidays("CN", years=year)
 
 

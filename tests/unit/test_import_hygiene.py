@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -122,3 +123,168 @@ def test_the_desk_starts_light() -> None:
     modules = "tui.app, tui.screens.home, tui.screens.signin, tui.screens.lock, tui.screens.help"
     loaded = _loaded_after_import(modules, ("reportlab", "pypinyin", "holidays", "textual"))
     assert loaded == ["textual"]
+
+
+# ───────────────────────── what a database command loads ─────────────────────────
+# A command pays at every start for what it imports. These run the real entry point (as
+# `python -m ziyang_counter` does: `main()`, through runpy) on a fresh SQLite demo database and
+# then read `sys.modules`: no timing is asserted, only which packages were loaded. Speed itself
+# is measured on demand by tests/bench/bench_startup.py.
+
+HEAVY_FOR_DATABASE_COMMANDS = (
+    "pypinyin",  # search keys and office codes only
+    "holidays",  # working days, loaded on the first count
+    "dateutil",  # pulled in by holidays
+    "psycopg2",  # the PostgreSQL driver, never on SQLite
+    "textual",  # the desk
+    "xlsxwriter",  # exports
+    "python_calamine",  # roster imports
+    "openpyxl",
+    "pydantic",  # typer 0.29 parses options with it (about 80 ms a start): pyproject pins <0.29
+)
+
+
+def _imported_by_command(args: list[str], env: dict[str, str], tmp_path: Path) -> set[str]:
+    """Top-level packages in `sys.modules` once a CLI run has finished."""
+    report = tmp_path / "modules.json"
+    code = (
+        "import json, runpy, sys\n"
+        f"sys.argv = ['ziyang-counter', *{args!r}]\n"
+        "try:\n"
+        "    runpy.run_module('ziyang_counter', run_name='__main__', alter_sys=True)\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "names = sorted({m.split('.')[0] for m, v in sys.modules.items() if v is not None})\n"
+        f"open({str(report)!r}, 'w').write(json.dumps(names))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return set(json.loads(report.read_text()))
+
+
+@pytest.fixture(scope="module")
+def demo_cli(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], str, str]:
+    """A fresh SQLite demo database, signed in: (environment, --db URL, a ticket of its
+    latest day)."""
+    import os
+
+    home = tmp_path_factory.mktemp("startup")
+    env = {**os.environ, "ZIYANG_DATA": str(home / "data"), "XDG_DATA_HOME": str(home / "xdg")}
+    env.pop("ZIYANG_DB", None)
+    url = f"sqlite:///{home / 'demo.db'}"
+    cli = [sys.executable, "-m", "ziyang_counter", "--db", url]
+
+    def run(*args: str) -> dict[str, Any]:
+        done = subprocess.run(
+            [*cli, *args, "--json"], capture_output=True, text=True, cwd=ROOT, env=env,
+            timeout=300, check=True,
+        )  # fmt: skip
+        return dict(json.loads(done.stdout))
+
+    day = run("demo", "--no-tui", "--households", "10")["latest_day"]
+    ticket = run("request", "list", "--date", day)["requests"][0]["ticket"]
+    return env, url, ticket
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check", "--id-number", "610924194601304977", "--service", "选民登记"],
+        ["request", "list"],
+        ["request", "list", "--overdue"],
+        ["request", "show", "{ticket}"],
+        ["whoami"],
+    ],
+    ids=lambda c: " ".join(c[:2]),
+)
+def test_a_database_command_loads_only_what_it_uses(
+    demo_cli: tuple[dict[str, str], str, str], command: list[str], tmp_path: Path
+) -> None:
+    env, url, ticket = demo_cli
+    args = ["--db", url, *(part.format(ticket=ticket) for part in command)]
+    loaded = _imported_by_command(args, env, tmp_path)
+    assert {"peewee", "typer", "db", "forms"} <= loaded  # it did run a database command
+    assert loaded & {*HEAVY_FOR_DATABASE_COMMANDS, "reportlab", "fontTools", "PIL"} == set()
+
+
+def test_print_receipt_loads_the_pdf_engine_but_nothing_else_heavy(
+    demo_cli: tuple[dict[str, str], str, str], tmp_path: Path
+) -> None:
+    env, url, ticket = demo_cli
+    out = tmp_path / "r.pdf"
+    args = ["--db", url, "print", "receipt", ticket, "--out", str(out)]
+    loaded = _imported_by_command(args, env, tmp_path)
+    assert out.read_bytes().startswith(b"%PDF")
+    assert "reportlab" in loaded
+    assert loaded & set(HEAVY_FOR_DATABASE_COMMANDS) == set()
+
+
+@pytest.mark.parametrize(
+    ("argv", "db_env", "postgres"),
+    [
+        ([], "", False),
+        (["check", "--id-number", "X"], "sqlite:////tmp/c.db", False),
+        (["--db", "sqlite:///c.db", "whoami"], "", False),
+        (["--db", "postgresql://u@h/n", "whoami"], "", True),
+        (["--db=postgres://u@h/n", "whoami"], "", True),
+        (["whoami"], "postgresql://u@h/n", True),
+        (["whoami"], "POSTGRESQL://u@h/n", True),
+        (["backup", "--out", "x"], "sqlite:///postgres.db", True),  # in doubt: keep the driver
+    ],
+)
+def test_only_a_run_that_cannot_reach_postgres_skips_its_driver(
+    argv: list[str], db_env: str, postgres: bool
+) -> None:
+    from ziyang_counter import wants_postgres
+
+    assert wants_postgres(argv, {"ZIYANG_DB": db_env} if db_env else {}) is postgres
+
+
+def test_peewee_without_psycopg2_still_lets_a_later_import_find_it() -> None:
+    """The driver is hidden only while peewee looks for it: nothing stays blocked."""
+    code = (
+        "import sys, ziyang_counter; ziyang_counter.import_peewee_without_psycopg2(); "
+        "import peewee; assert peewee.psycopg2 is None and 'psycopg2' not in sys.modules; "
+        "import psycopg2; print(psycopg2.__name__)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.strip() == "psycopg2"
+
+
+def test_without_the_cli_peewee_keeps_its_postgres_driver() -> None:
+    """Tests, the desk on PostgreSQL and any other importer get peewee as it always was."""
+    code = "import peewee, db.connection; print(peewee.psycopg2 is not None)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.strip() == "True"
+
+
+def test_holidays_load_on_the_first_working_day_count() -> None:
+    code = (
+        "import sys, datetime as dt, forms.workdays as w; before = 'holidays' in sys.modules; "
+        "sat = w.is_working_day(dt.date(2026, 2, 28)); "  # a make-up Saturday (调休)
+        "print(before, 'holidays' in sys.modules, sat, w.is_working_day(dt.date(2026, 2, 17)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.split() == ["False", "True", "True", "False"]
+
+
+def test_no_password_is_hashed_at_import_but_every_check_has_its_dummy() -> None:
+    """db.accounts is imported by most commands; its stand-in hash for unknown staff codes
+    (35-60 ms of argon2) is made at the first password check, on either answer."""
+    code = (
+        "import db.accounts as a; before = a._dummy_hash.cache_info().currsize; "
+        "unknown = a._matches('', 'any-password'); "
+        "print(before, a._dummy_hash.cache_info().currsize, unknown)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.split() == ["0", "1", "False"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -321,6 +322,105 @@ def test_a_busy_day_of_500_requests() -> None:
 def test_an_empty_day_still_prints() -> None:
     _, text, _ = render(render_daily_log, busy_day(0))
     assert "本期间无办件" in text and "第 1 页 共 1 页" in text
+
+
+LONG_SERVICE = "城乡居民基本养老保险待遇领取资格认证及补发申请（代办）"  # wraps in its column
+
+
+def awkward_day(count: int) -> DailyLogData:
+    """A busy day with the cells that need a paragraph: a service name that wraps, a name in
+    the fallback font, a character no font has, doubled spaces, an empty decision."""
+    data = busy_day(count)
+    rows = []
+    for i, r in enumerate(data.rows):
+        changes: dict[str, object] = {}
+        if i % 7 == 0:
+            changes["service"] = LONG_SERVICE
+        if i % 11 == 0:
+            changes["person"] = "王𠮷祥"
+        if i % 13 == 0:
+            changes["person"] = f"李{NOWHERE}"
+        if i % 17 == 0:
+            changes["officer"] = "欧阳  明 "
+        if i % 19 == 0:
+            changes["decision"] = ""
+        rows.append(dataclasses.replace(r, **changes))  # type: ignore[arg-type]
+    open_items = [r for r in rows if r.status != "已办结"]
+    return dataclasses.replace(data, rows=rows, open_items=open_items)
+
+
+def placed(pdf: bytes) -> list[list[tuple[float, float, str]]]:
+    """Every text run of every page with its position, in drawing order."""
+    pages: list[list[tuple[float, float, str]]] = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        runs: list[tuple[float, float, str]] = []
+
+        def visit(text: str, cm: Any, tm: Any, _fd: Any, _fs: Any, runs: Any = runs) -> None:
+            if text.strip():
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                runs.append((round(x, 2), round(y, 2), text))
+
+        page.extract_text(visitor_text=visit)
+        pages.append(runs)
+    return pages
+
+
+@pytest.mark.parametrize(
+    ("text", "room", "plain"),
+    [
+        ("选民登记", 100.0, True),
+        ("SXSQ01-2026-000001", 100.0, True),
+        ("王 明", 100.0, True),  # one inner space is drawn the same either way
+        (LONG_SERVICE, 58 * mm - 4, False),  # wraps: a paragraph
+        ("王𠮷祥", 100.0, False),  # 𠮷 comes from the fallback font
+        (f"李{NOWHERE}", 100.0, False),  # no font: tagged [U+...] in red
+        ("欧阳  明", 100.0, False),  # a paragraph would collapse the doubled space
+        (" 张敏", 100.0, False),  # and drop the leading one
+        ("", 100.0, False),  # an empty paragraph has no height; a plain cell would
+        ("甲\n乙", 100.0, True),  # the line break is made visible (\x0a): one line
+    ],
+)
+def test_a_cell_is_plain_text_only_where_a_paragraph_would_draw_it_the_same(
+    text: str, room: float, plain: bool
+) -> None:
+    from printouts.layout import Sheet
+
+    cell = Sheet(base=9).cell(text, room)
+    assert isinstance(cell, str) is plain, cell
+
+
+def test_a_cell_that_fits_exactly_is_plain_and_a_hair_wider_is_a_paragraph() -> None:
+    from printouts.layout import Sheet
+
+    sheet = Sheet(base=9)
+    look = sheet.styles["cell"]
+    width = pdfmetrics.stringWidth("转迁出村办理", look.fontName, look.fontSize)
+    assert sheet.cell("转迁出村办理", width) == "转迁出村办理"
+    assert not isinstance(sheet.cell("转迁出村办理", width - 0.01), str)
+
+
+@pytest.mark.parametrize("count", [70, 180])
+def test_a_long_table_laid_out_page_by_page_looks_as_one_table_split_by_reportlab(
+    count: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PagedGrid against reportlab's own splitting of one Table: the same text at the same
+    place on every page, wrapped service names, fallback fonts and the signatures included."""
+    import printouts.layout
+
+    data = awkward_day(count)
+    paged = io.BytesIO()
+    render_daily_log(data, paged)
+    monkeypatch.setattr(printouts.layout, "PAGED_FROM", 10**9)  # every grid one Table
+    whole = io.BytesIO()
+    render_daily_log(data, whole)
+    pages = placed(paged.getvalue())
+    assert len(pages) > 3
+    assert pages == placed(whole.getvalue())
+    text = " ".join(run[2] for page in pages for run in page)
+    assert "城乡居民基本养老保险待遇领取资格认证及补\n 发申请（代办）" in text  # wrapped
+    assert "𠮷" in text
+    assert "[U+31350]" in text and "制表人" in text
 
 
 # ── fonts ──
