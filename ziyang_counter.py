@@ -1273,8 +1273,8 @@ def request_list(
     as_json: JsonOpt = False,
 ) -> None:
     """按日期列出本社区办件 / list this hall's requests of a day."""
-    from db.requests import list_requests
-    from db.views import check_period, request_view
+    from db.requests import request_query
+    from db.views import check_period, request_rows
     from forms.people import parse_date
 
     s = session(ctx)
@@ -1288,7 +1288,7 @@ def request_list(
     # "Today" for the overdue flags: the last day listed (as --date means for every command),
     # or the counter's today when listing overdue requests of every day.
     as_of = until or day or today_from(None)
-    rows = list_requests(
+    query = request_query(
         day=day,
         until=until,
         status=status_code(status),
@@ -1296,7 +1296,7 @@ def request_list(
         community=community,
         desk=desk,
     )
-    views = [request_view(r, as_of) for r in rows]
+    views = request_rows(query, as_of)  # one joined query, read as flat rows
     one_day = day is not None and until in (None, day)
     when = 5 if one_day else 16  # HH:MM for one day, YYYY-MM-DD HH:MM across days
     lines = [

@@ -174,6 +174,12 @@ def add_permits_and_requests(relocated: int, requests: int) -> None:
     db.execute_sql("ANALYZE")
 
 
+def rotate(calls: list[Callable[[], Any]]) -> Callable[[], Any]:
+    """One call of the next in `calls` each time, round and round."""
+    position = iter(range(10**9))
+    return lambda: calls[next(position) % len(calls)]()
+
+
 def search_floor(database: Any, text: str) -> Callable[[], None]:
     """The statements db.search runs for the text (the next only while fewer than 20 rows came),
     straight to the driver."""
@@ -216,11 +222,8 @@ def measure_searches(url: str, size: str, runs: int) -> None:
     }
     for label, text_of in kinds.items():
         texts = [text_of(p) for p in picks]
-        position = iter(range(10**9))
-        op = timed(lambda: search(texts[next(position) % len(texts)]), runs)
-        floors = [search_floor(database, text) for text in texts]
-        position = iter(range(10**9))
-        raw = timed(lambda: floors[next(position) % len(floors)](), runs)
+        op = timed(rotate([lambda text=text: search(text) for text in texts]), runs)
+        raw = timed(rotate([search_floor(database, text) for text in texts]), runs)
         record(f"search {label} ({size})", op, raw[0])
     db.close()
 
@@ -234,9 +237,9 @@ LIST_SQL = (
 
 def measure_lists(url: str, runs: int) -> None:
     from db import db, open_database
-    from db.requests import list_requests
+    from db.requests import list_requests, request_query
     from db.setup import load_desk
-    from db.views import request_view
+    from db.views import request_rows
 
     database = open_database(url, create=False)
     desk = load_desk("001")
@@ -250,7 +253,7 @@ def measure_lists(url: str, runs: int) -> None:
     day_rows = len(list_requests(day=day, desk=desk))
     record(
         f"request list, one day ({day_rows} rows, views built)",
-        timed(lambda: [request_view(r, TODAY) for r in list_requests(day=day, desk=desk)], runs),
+        timed(lambda: request_rows(request_query(day=day, desk=desk), TODAY), runs),
         timed(raw("r.opened_on = ?", [day.isoformat()]), runs)[0],
     )
     open_codes = ("pending_materials", "accepted", "forwarded", "referred")
@@ -258,7 +261,7 @@ def measure_lists(url: str, runs: int) -> None:
     record(
         f"overdue list, county ({overdue} rows, views built)",
         timed(
-            lambda: [request_view(r, TODAY) for r in list_requests(overdue_on=TODAY, desk=desk)],
+            lambda: request_rows(request_query(overdue_on=TODAY, desk=desk), TODAY),
             max(5, runs // 10),
         ),
         timed(
@@ -295,7 +298,9 @@ def main() -> None:
         fresh(f"sqlite:///{folder / 'floor.db'}")
         db.close()
         raw_s = floor(str(folder / "floor.db"), rows)
-        RESULTS.insert(0, (f"import {args.people:,} people", took * 1000, took * 1000, raw_s * 1000))
+        RESULTS.insert(
+            0, (f"import {args.people:,} people", took * 1000, took * 1000, raw_s * 1000)
+        )
         from db import open_database
 
         open_database(url, create=False)

@@ -155,3 +155,27 @@ def test_request_list_command_issues_as_many_queries_for_50_requests_as_for_5(
     many, large, _ = listed()
     assert (few, many) == (SMALL, LARGE)
     assert large == small
+
+
+def test_a_listed_row_reads_as_the_request_view_of_its_model(
+    database: peewee.Database,
+    catalogue: Catalogue,
+    desk: Desk,
+    make_id: IdMaker,
+) -> None:
+    """Lists read flat rows (db.views.request_rows) instead of five models per row; every field
+    of every view must come out the same as the model's view: permits (the left join), phones
+    of the person or of the household, addresses, overdue flags, documents and reasons."""
+    from db.views import request_rows
+
+    add_requests(20, 0, catalogue, desk, make_id)
+    every_third = [r.id for r in Request.select(Request.id).order_by(Request.id)][::3]
+    Request.update(handled_by="紫阳县民政局").where(Request.id.in_(every_third)).execute()
+    as_of = TODAY + dt.timedelta(days=1)
+    query = ops.request_query(day=TODAY, community=HOME)
+    rows = request_rows(query, as_of)
+    models = [request_view(r, as_of) for r in ops.list_requests(day=TODAY, community=HOME)]
+    assert len(rows) == 20 and rows == models
+    assert {v["overdue"] for v in rows} == {True, False}
+    assert any(v["permit"] for v in rows) and any(v["permit"] is None for v in rows)
+    assert any(v["missing_documents"] for v in rows) and any(v["reasons"] for v in rows)

@@ -57,10 +57,10 @@ def overdue_rows(community: str, today: dt.date, limit: int) -> tuple[list[dict[
     two queries (the joined page and its COUNT) whatever the count. Runs inside
     DeskContext.call: it only puts two db/ functions together."""
     from db.requests import request_query
-    from db.views import request_view
+    from db.views import request_rows
 
     found = request_query(overdue_on=today, community=community)  # one joined query
-    return [request_view(r, today) for r in found.limit(limit)], found.count()
+    return request_rows(found.limit(limit), today), found.count()
 
 
 class SupervisorScreen(DeskScreen):
