@@ -86,12 +86,19 @@ def rss_mb() -> float:
 def time_first_screens(
     command: list[str], marker: str, runs: int
 ) -> tuple[list[float], list[float]]:
+    # A session kept open throughout: killing the last session stops the tmux server, and a
+    # new session started while it stops fails ("server exited unexpectedly").
+    keep = f"bench-keep-{os.getpid()}"
+    subprocess.run(["tmux", "new-session", "-d", "-s", keep, "sleep 600"], check=True)
     seconds: list[float] = []
     peaks: list[float] = []
-    for _ in range(runs):
-        took, peak = first_screen(command, marker)
-        seconds.append(took)
-        peaks.append(peak)
+    try:
+        for _ in range(runs):
+            took, peak = first_screen(command, marker)
+            seconds.append(took)
+            peaks.append(peak)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", keep], capture_output=True)
     return seconds, peaks
 
 
