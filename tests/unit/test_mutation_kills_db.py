@@ -1127,3 +1127,166 @@ def test_only_the_issuing_community_revokes_or_restores_a_permit(
     assert "只能由该社区撤销注销" in error.zh
     assert permit_events() == before
     permit_ops.unrevoke_permit(id_number=head, reason="误注销", desk=desk, today=TODAY)
+
+
+# ── db/people.py (mutation run of 2026-11-29) ──
+
+
+def test_a_household_with_only_the_required_fields_gets_the_right_defaults(
+    database: peewee.Database, desk: Desk
+) -> None:
+    from db.models import Household, Sequence
+
+    first = add_household(
+        origin_village="洞河镇麻园村", community=HOME, moved_in=D(2019, 5, 1), today=TODAY
+    )
+    second = add_household(
+        origin_village="洞河镇麻园村",
+        community=HOME,
+        moved_in=D(2019, 5, 1),
+        today=TODAY,
+        phone="１３９ １２３４ ５６７８",
+        monitored=True,
+    )
+    stored = Household.get_by_id(first.id)
+    assert stored.site == HOME  # no site given: the community is the site
+    assert (stored.grid, stored.building, stored.unit, stored.room) == ("", "", "", "")
+    assert stored.monitored is False and stored.phone == ""
+    again = Household.get_by_id(second.id)
+    assert again.monitored is True and again.phone == "13912345678"  # checked and normalised
+    # Household numbers come from the one "household" series, which the roster import reserves
+    # blocks of too: a second series would hand out numbers already taken.
+    assert Sequence.get((Sequence.name == "household") & (Sequence.year == 0)).value == 2
+    assert (first.number, second.number) == ("H000001", "H000002")
+
+
+@pytest.mark.parametrize(
+    ("field", "label"), [("origin_village", "迁出村"), ("community", "迁入社区")]
+)
+def test_a_household_needs_its_village_and_community(
+    database: peewee.Database, desk: Desk, field: str, label: str
+) -> None:
+    values = {"origin_village": "洞河镇麻园村", "community": HOME, field: "  "}
+    with pytest.raises(CounterError) as caught:
+        add_household(**values, moved_in=D(2019, 5, 1), today=TODAY)  # type: ignore[arg-type]
+    assert caught.value.zh == f"缺少{label}"  # required: not "“” is not a known community"
+
+
+def test_an_unknown_community_is_refused_in_english_too(
+    database: peewee.Database, desk: Desk
+) -> None:
+    with pytest.raises(CounterError) as caught:
+        add_household(
+            origin_village="洞河镇麻园村",
+            community="蒿坪镇双星社",
+            moved_in=D(2019, 5, 1),
+            today=TODAY,
+        )
+    assert "迁入社区" in caught.value.zh
+    assert caught.value.en.startswith("community '蒿坪镇双星社' is not a community")
+
+
+def test_missing_households_people_and_second_heads_say_so_in_english(
+    database: peewee.Database, desk: Desk, make_id: IdMaker
+) -> None:
+    with pytest.raises(CounterError) as no_household:
+        add_person(
+            household_number="H999999", id_number=make_id(D(1980, 1, 1), "男"), name="王一",
+            relation="户主", today=TODAY,
+        )  # fmt: skip
+    assert no_household.value.en == "no household numbered H999999"
+    stranger = make_id(D(1981, 2, 3), "女")
+    with pytest.raises(CounterError) as nobody:
+        find_person(stranger, TODAY)
+    masked = stranger[:6] + "********" + stranger[-4:]
+    assert nobody.value.zh == f"未找到身份证号为 {masked} 的搬迁群众，请先登记（person add）"
+    assert (
+        nobody.value.en == f"no person with citizen ID {masked}; register them first (person add)"
+    )
+    household = add_household(
+        origin_village="洞河镇麻园村", community=HOME, moved_in=D(2019, 5, 1), today=TODAY
+    )
+    add_person(
+        household_number=household.number, id_number=make_id(D(1970, 1, 1), "男"), name="王一",
+        relation="户主", today=TODAY,
+    )  # fmt: skip
+    with pytest.raises(CounterError) as second:
+        add_person(
+            household_number=household.number, id_number=make_id(D(1972, 1, 1), "女"),
+            name="李二", relation="户主", today=TODAY,
+        )  # fmt: skip
+    assert second.value.en == f"household {household.number} already has a head"
+
+
+def test_the_facts_the_scope_check_reads_are_the_stored_ones(
+    database: peewee.Database, desk: Desk, make_id: IdMaker
+) -> None:
+    from db.people import household_facts, members_of, person_facts
+    from forms.scope import HouseholdFacts, PersonFacts
+
+    household = add_household(
+        origin_village="洞河镇麻园村", community=HOME, moved_in=D(2019, 5, 1), today=TODAY
+    )
+    assert household_facts(household) == HouseholdFacts(
+        number=household.number,
+        origin_village="洞河镇麻园村",
+        community=HOME,
+        moved_in=D(2019, 5, 1),
+        head_name="",
+    )
+    wife = add_person(
+        household_number=household.number, id_number=make_id(D(1972, 3, 4), "女"), name="李二",
+        relation="妻", today=TODAY,
+    )  # fmt: skip
+    head = add_person(
+        household_number=household.number, id_number=make_id(D(1970, 1, 2), "男"), name="王一",
+        relation="户主", today=TODAY,
+    )  # fmt: skip
+    assert household_facts(household).head_name == "王一"
+    assert person_facts(wife) == PersonFacts(
+        id_number=wife.id_number,
+        name="李二",
+        birth_date=D(1972, 3, 4),
+        sex="女",
+        relation="妻",
+        relation_code="12",
+    )
+    assert [p.name for p in members_of(household)] == ["李二", "王一"]  # in the order registered
+    assert head.relation_code == "02"
+
+
+def test_every_address_field_of_a_household_is_stored(
+    database: peewee.Database, desk: Desk
+) -> None:
+    from db.models import Household
+
+    made = add_household(
+        origin_village="洞河镇麻园村", community=HOME, moved_in=D(2019, 5, 1), today=TODAY,
+        site="双星安置点", grid="第3网格", building="3", unit="2", room="301",
+    )  # fmt: skip
+    stored = Household.get_by_id(made.id)
+    assert (stored.site, stored.grid, stored.building, stored.unit, stored.room) == (
+        "双星安置点", "第3网格", "3", "2", "301",
+    )  # fmt: skip
+
+
+def test_a_full_view_of_a_person_is_recorded_as_such(
+    database: peewee.Database, desk: Desk, make_id: IdMaker
+) -> None:
+    from db.models import AccessLog
+    from db.people import show_person
+
+    household = add_household(
+        origin_village="洞河镇麻园村", community=HOME, moved_in=D(2019, 5, 1), today=TODAY
+    )
+    person = add_person(
+        household_number=household.number, id_number=make_id(D(1970, 1, 2), "男"), name="王一",
+        relation="户主", today=TODAY,
+    )  # fmt: skip
+    show_person(person.id_number, desk, TODAY)
+    logged = AccessLog.select().where(AccessLog.person == person.id).get()
+    assert (logged.what, logged.on, logged.counter_code) == (
+        "查看个人信息",
+        TODAY,
+        desk.counter_code,
+    )
