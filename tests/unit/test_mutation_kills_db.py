@@ -1290,3 +1290,123 @@ def test_a_full_view_of_a_person_is_recorded_as_such(
         TODAY,
         desk.counter_code,
     )
+
+
+# ── db/permits.py (mutation run of 2026-11-29) ──
+
+
+def test_a_replacement_closes_only_the_replaced_permit(
+    head: str, desk: Desk, catalogue: Catalogue, make_id: IdMaker
+) -> None:
+    from db.models import Sequence
+
+    other = _another(make_id)
+    mine = permit_ops.issue_permit(id_number=head, catalogue=catalogue, desk=desk, today=TODAY)
+    theirs = permit_ops.issue_permit(id_number=other, catalogue=catalogue, desk=desk, today=TODAY)
+    new = permit_ops.replace_permit(
+        id_number=head, reason="lost", catalogue=catalogue, desk=desk, today=TODAY
+    )
+    assert new.replaces.status == "replaced"  # the returned permit's own view of the old one
+    old = Permit.get_by_id(mine.id)
+    assert (old.status, old.closed_on, old.closed_reason) == ("replaced", TODAY, "遗失补领")
+    kept = Permit.get_by_id(theirs.id)
+    assert (kept.status, kept.closed_on, kept.closed_reason) == ("valid", None, "")
+    # Permit numbers come from the year's "permit" series: three permits, three numbers.
+    assert Sequence.get((Sequence.name == "permit") & (Sequence.year == TODAY.year)).value == 3
+    issued = PermitEvent.select().where(
+        (PermitEvent.permit == theirs.id) & (PermitEvent.kind == "issued")
+    )
+    assert [e.note for e in issued] == [""]  # a first issue says nothing more than its kind
+
+
+def test_restoring_elsewhere_is_refused_in_english_too(
+    head: str, desk: Desk, catalogue: Catalogue
+) -> None:
+    from db.views import current_permit
+
+    permit_ops.issue_permit(id_number=head, catalogue=catalogue, desk=desk, today=TODAY)
+    permit_ops.revoke_permit(id_number=head, reason="迁走", desk=desk, today=TODAY)
+    newest = current_permit(find_person(head, TODAY))
+    error = permit_ops.unrevoke_refusal(newest, TODAY, "蒿坪镇红旗社区")
+    assert error is not None
+    assert error.en.endswith("only that community may undo its revocation")
+
+
+def test_show_permit_of_someone_without_one(head: str) -> None:
+    with pytest.raises(CounterError) as caught:
+        permit_ops.show_permit(head, TODAY)
+    name = find_person(head, TODAY).name
+    assert caught.value.zh == f"{name} 尚未办理居住证（可办理：居住证申领 P01）"
+    assert caught.value.en == f"{name} holds no residence permit yet"
+
+
+def test_the_permit_screen_data_names_each_action_and_the_request_just_finished(
+    head: str, desk: Desk, catalogue: Catalogue, make_id: IdMaker
+) -> None:
+    first = permit_ops.issue_permit(id_number=head, catalogue=catalogue, desk=desk, today=TODAY)
+    second = permit_ops.replace_permit(
+        id_number=head, reason="damaged", catalogue=catalogue, desk=desk, today=TODAY
+    )
+    seen = permit_ops.permit_overview(head, catalogue, HOME, TODAY)
+    actions = seen["actions"]
+    for action in ("issue", "endorse", "replace"):
+        service = catalogue.permit_service(action)
+        assert (
+            actions[action]["service"] == service.name and actions[action]["code"] == service.code
+        )
+    assert actions["issue"]["refused"]  # a valid permit is held: no second issue
+    assert actions["replace"]["refused"] is None
+    assert {k: actions["revoke"][k] for k in ("service", "code")} == {"service": "", "code": ""}
+    assert actions["revoke"]["refused"] is None  # a supervisor of the issuing community may
+    assert actions["unrevoke"] == {
+        "service": "",
+        "code": "",
+        "refused": "当事人居住证有效，没有可撤销的注销",
+    }
+    finished = Request.select().where(Request.permit == second.id).get()
+    assert seen["request"] == {
+        "ticket": finished.ticket,
+        "service_name": "居住证补换领",
+        "opened_on": finished.opened_on.isoformat(),
+    }
+    assert seen["permit"]["number"] == second.number
+    assert [p["number"] for p in seen["earlier"]] == [first.number]
+    # A later request of someone else is not this permit's.
+    _open(catalogue, desk, _another(make_id), "选民登记")
+    assert permit_ops.permit_overview(head, catalogue, HOME, TODAY)["request"] == seen["request"]
+
+
+def test_the_permit_screen_says_a_pending_request_blocks_and_gives_advice(
+    head: str, desk: Desk, catalogue: Catalogue
+) -> None:
+    from forms.permits import permit_advice
+
+    request = _open(catalogue, desk, head, "居住证申领")  # nothing provided: materials missing
+    assert request.status == "pending_materials"
+    seen = permit_ops.permit_overview(head, catalogue, HOME, TODAY)
+    assert seen["actions"]["issue"]["refused"] == (
+        f"{request.ticket} 仍缺材料：{'、'.join(request.documents_missing)}；"
+        "请先补正（request supplement）"
+    )
+    assert seen["advice"] is None and seen["request"] is None
+    ops.supplement(request.ticket, ["all"], desk, TODAY)
+    permit = permit_ops.issue_permit(id_number=head, catalogue=catalogue, desk=desk, today=TODAY)
+    advice = permit_advice(permit.status, permit.valid_until, TODAY)
+    seen = permit_ops.permit_overview(head, catalogue, HOME, TODAY)
+    assert seen["advice"] == {"level": advice.level, "text": advice.text}
+    assert seen["actions"]["issue"]["refused"]
+
+
+def test_earlier_permits_are_listed_newest_first(
+    head: str, desk: Desk, catalogue: Catalogue
+) -> None:
+    first = permit_ops.issue_permit(id_number=head, catalogue=catalogue, desk=desk, today=TODAY)
+    second = permit_ops.replace_permit(
+        id_number=head, reason="lost", catalogue=catalogue, desk=desk, today=TODAY
+    )
+    third = permit_ops.replace_permit(
+        id_number=head, reason="damaged", catalogue=catalogue, desk=desk, today=TODAY
+    )
+    seen = permit_ops.permit_overview(head, catalogue, HOME, TODAY)
+    assert seen["permit"]["number"] == third.number
+    assert [p["number"] for p in seen["earlier"]] == [second.number, first.number]
