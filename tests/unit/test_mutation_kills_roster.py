@@ -586,6 +586,12 @@ def test_a_label_merged_across_columns_is_ignored_once() -> None:
     assert roster.header.ignored == ("备注", "备注", "备注")
     assert roster.header.columns["phone"] == 10
     assert roster.households[0].values["phone"] == "13800001111"
+    # two 备注 side by side, then 说明 merged over two columns
+    two = find_header(
+        fill_merged([[*REQUIRED_ROW, "备注", "备注", "说明", ""]], [((0, 8), (0, 9))]),
+        merged=[((0, 8), (0, 9))],
+    )
+    assert two.ignored == ("备注", "备注", "说明")
 
 
 @pytest.mark.parametrize(
