@@ -167,7 +167,7 @@ def test_date_text_the_counter_reads_names_the_field() -> None:
 
 @pytest.mark.parametrize(
     "value", ["1900-01-01", "2099.12.31", 2, 73050, "73050"]
-)  # 2 = 1900-01-01 (Excel's 1900 leap-year bug), 73050 = 2099-12-31
+)  # serial 2 reads as 1900-01-01 (epoch 1899-12-30: right from serial 61 on), 73050 = 2099-12-31
 def test_the_first_and_last_days_in_range(value: object) -> None:
     assert dt.date(1900, 1, 1) <= cell_date(value) <= dt.date(2099, 12, 31)
 
