@@ -631,3 +631,49 @@ def test_verify_while_counters_write_sees_one_consistent_chain(
     assert not errors, errors
     assert [r["problem"] for r in results if not r["ok"]] == []
     assert audit.verify()["checked"] == rows_in_chain()
+
+
+def test_the_row_hash_is_sha256_of_this_exact_canonical_json() -> None:
+    """Hashes stored by one version must verify in the next: the canonical form (sorted keys,
+    no spaces, UTF-8 not escaped, dates and times as ISO text, decimals as text, nested data
+    canonical too) is written out here by hand, so any change to it fails."""
+    import decimal
+    import hashlib
+
+    from db.chain import row_hash
+    from db.models import RequestEvent
+
+    data = {
+        "request": 7,
+        "kind": "opened",
+        "on": dt.date(2026, 11, 27),
+        "at": dt.datetime(2026, 11, 27, 9, 30, 5),
+        "staff": 1,
+        "counter_code": "SXSQ01",
+        "status_after": "accepted",
+        "note": "窗口当场受理",
+        "data": {
+            "provided": ["居民身份证", "户口簿"],
+            "fee": decimal.Decimal("20.00"),
+            "n": None,
+            "late": False,
+        },
+        "not_covered": "ignored",
+    }
+    text = (
+        '{"prev":"' + "ab" * 32 + '","row":{"at":"2026-11-27 09:30:05","counter_code":"SXSQ01",'
+        '"data":{"fee":"20.00","late":false,"n":null,"provided":["居民身份证","户口簿"]},'
+        '"kind":"opened","note":"窗口当场受理","on":"2026-11-27","request":7,"staff":1,'
+        '"status_after":"accepted"},"seq":12,"table":"request_event"}'
+    )
+    expected = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    assert row_hash(RequestEvent, 12, "ab" * 32, data) == expected
+    assert expected == "1176bfa7d8220b527f11b4d94027f6b4eddffb8f45a0d40da5be2239029e2a4d"
+
+
+def test_a_value_with_no_canonical_form_is_named() -> None:
+    from db.chain import canonical
+
+    with pytest.raises(TypeError) as caught:
+        canonical(object())
+    assert str(caught.value) == "no canonical form for object"

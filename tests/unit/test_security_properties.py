@@ -274,3 +274,54 @@ def test_two_halls_have_different_keys(tmp_path) -> None:  # type: ignore[no-unt
     finally:
         os.environ["ZIYANG_RECEIPT_KEYS"] = own
     assert len(seen) == 2
+
+
+# ── a recorded issue edited behind the program's back (mutation run of 2026-11-29) ──
+
+
+def _issue_row(issued: Request) -> tuple[int, dict[str, object]]:
+    from db.models import ReceiptIssue
+
+    row = ReceiptIssue.select().where(ReceiptIssue.request == issued.id).get()
+    return row.id, dict(row.covered)
+
+
+def test_an_issue_whose_covered_key_id_was_edited_fails_verify(
+    database: peewee.Database, issued: Request
+) -> None:
+    import json
+
+    row_id, covered = _issue_row(issued)
+    assert ops.verify(issued.verify_code) is not None
+    covered["key_id"] = "k-forged"
+    _raw(
+        database,
+        'UPDATE "receipt_issue" SET "covered" = ? WHERE "id" = ?',
+        json.dumps(covered),
+        row_id,
+    )
+    assert ops.verify(issued.verify_code) is None
+
+
+def test_an_issue_whose_covered_content_lost_its_version_fails_verify(
+    database: peewee.Database, issued: Request
+) -> None:
+    import json
+
+    row_id, covered = _issue_row(issued)
+    del covered["version"]
+    _raw(
+        database,
+        'UPDATE "receipt_issue" SET "covered" = ? WHERE "id" = ?',
+        json.dumps(covered),
+        row_id,
+    )
+    assert ops.verify(issued.verify_code) is None
+
+
+def test_a_signed_issue_relabelled_as_the_old_scheme_fails_verify(
+    database: peewee.Database, issued: Request
+) -> None:
+    row_id, _ = _issue_row(issued)
+    _raw(database, 'UPDATE "receipt_issue" SET "scheme" = ? WHERE "id" = ?', "legacy", row_id)
+    assert ops.verify(issued.verify_code) is None
