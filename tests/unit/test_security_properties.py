@@ -325,3 +325,44 @@ def test_a_signed_issue_relabelled_as_the_old_scheme_fails_verify(
     row_id, _ = _issue_row(issued)
     _raw(database, 'UPDATE "receipt_issue" SET "scheme" = ? WHERE "id" = ?', "legacy", row_id)
     assert ops.verify(issued.verify_code) is None
+
+
+@pytest.mark.parametrize(
+    ("claimed", "mismatch"),
+    [
+        pytest.param({}, [], id="nothing-claimed"),
+        pytest.param({"ticket": "{ticket_lower} "}, [], id="ticket-any-case-spaces"),
+        pytest.param({"ticket": "SXSQ01-2026-999999"}, ["ticket"], id="other-ticket"),
+        pytest.param({"status": "已受理"}, [], id="status-label"),
+        pytest.param({"status": "accepted"}, [], id="status-code"),
+        pytest.param({"status": " 待补正 "}, ["status"], id="other-status-label"),
+        pytest.param({"status": "已 受理"}, ["status"], id="not-a-label"),
+        pytest.param({"promised_by": "{promised}"}, [], id="promised"),
+        pytest.param({"promised_by": "2030-01-01"}, ["promised_by"], id="other-promised"),
+        pytest.param(
+            {"ticket": "X", "promised_by": "2030-01-01", "status": "不予办理"},
+            ["ticket", "promised_by", "status"],
+            id="all-three-in-order",
+        ),
+        pytest.param({"colour": "red", "status": None}, [], id="unknown-and-empty-ignored"),
+    ],
+)
+def test_what_a_paper_claims_is_checked_against_what_its_code_covered(
+    issued: Request, claimed: dict[str, str | None], mismatch: list[str]
+) -> None:
+    from db.receipts import verify_receipt
+
+    filled = {
+        name: None
+        if value is None
+        else value.format(
+            ticket_lower=issued.ticket.lower(), promised=issued.promised_by.isoformat()
+        )
+        for name, value in claimed.items()
+    }
+    found = verify_receipt(issued.verify_code, filled)  # type: ignore[arg-type]
+    assert found is not None
+    assert found["mismatch"] == mismatch and found["valid"] is (not mismatch)
+    printed = found["receipt"]
+    assert printed["status"] == "accepted" and printed["status_label"] == "已受理"  # type: ignore[index]
+    assert printed["promised_by"] == issued.promised_by.isoformat()  # type: ignore[index]
