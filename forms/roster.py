@@ -70,9 +70,8 @@ IGNORE = "ignore"
 _HEADER_JUNK = re.compile(r"[*＊:：]")
 _HEADER_NOTE = re.compile(r"[（(][^）)]*[）)]$")
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$")
-EXCEL_EPOCH = dt.date(
-    1899, 12, 30
-)  # right from serial 61 (1900-03-01) on: Excel counts a 1900-02-29
+# Excel serial 0: right from serial 61 (1900-03-01) on, as Excel counts a 1900-02-29.
+EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def header_key(raw: object) -> str:
