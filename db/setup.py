@@ -25,8 +25,7 @@ from db.models import (
 )
 from forms import dates
 from forms.errors import CounterError
-from forms.people import check_phone, check_place
-from forms.roster import town_of
+from forms.people import check_phone, check_place, town_of
 from forms.text import field as text_field
 
 DEFAULT_COMMUNITY = "城关镇新城社区"

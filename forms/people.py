@@ -239,3 +239,12 @@ def check_place(raw: str | None, zh: str, en: str, limit: int = 60) -> str:
     """A required place name (village, community): NFC, trimmed, no control characters,
     at most `limit` characters (the column size, see forms.text.FIELDS)."""
     return text.clean(raw, zh, en, limit, required=True)
+
+
+def town_of(community: str) -> str:
+    """蒿坪镇双星社区 -> 蒿坪镇; 城关镇 of 城关镇新城社区; "" when the name names no town."""
+    for marker in ("街道办事处", "街道", "镇", "乡"):
+        before, found, rest = community.partition(marker)
+        if found and rest:
+            return before + found
+    return ""

@@ -765,12 +765,3 @@ def mark_bad_households(roster: Roster) -> None:
                         )
                     )  # fmt: skip
         household.people = [p for p in household.people if p.row not in roster.bad_rows]
-
-
-def town_of(community: str) -> str:
-    """蒿坪镇双星社区 -> 蒿坪镇; 城关镇 of 城关镇新城社区; "" when the name names no town."""
-    for marker in ("街道办事处", "街道", "镇", "乡"):
-        before, found, rest = community.partition(marker)
-        if found and rest:
-            return before + found
-    return ""

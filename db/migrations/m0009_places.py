@@ -11,7 +11,7 @@ from __future__ import annotations
 import peewee
 from playhouse.migrate import SchemaMigrator
 
-from forms.roster import town_of
+from forms.people import town_of
 
 
 def up(migrator: SchemaMigrator, database: peewee.Database) -> None:

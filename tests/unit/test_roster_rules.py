@@ -9,6 +9,7 @@ import pytest
 
 from forms.citizen_id import make_citizen_id
 from forms.errors import CounterError
+from forms.people import town_of
 from forms.roster import (
     cell_date,
     cell_text,
@@ -17,7 +18,6 @@ from forms.roster import (
     mask_text,
     parse_mapping,
     read_roster,
-    town_of,
 )
 
 TODAY = dt.date(2026, 11, 27)
