@@ -103,17 +103,6 @@ async def settle(pilot: Any, app: Any | None = None) -> None:
         await pilot.pause(0.05)
         await target.workers.wait_for_complete()
     await pilot.pause()
-    # A DataTable sizes its columns to new rows on its next Idle, not when the rows are added:
-    # on a loaded machine a picture taken before that shows columns cut to their headers.
-    for _ in range(100):
-        if not any(_table_pending(t) for t in target.screen.query("DataTable")):
-            break
-        await pilot.pause(0.02)
-
-
-def _table_pending(table: Any) -> bool:
-    """True while a DataTable still has rows whose column widths it has not taken in."""
-    return bool(getattr(table, "_require_update_dimensions", False))
 
 
 async def type_text(pilot: Any, text: str) -> None:
