@@ -24,10 +24,9 @@ from typing import Any
 
 import peewee
 
-from db.audit import append
-from db.connection import db
-from db.models import AccessLog, Household, Permit, Person, Request, Staff
-from db.setup import Desk, check_known_community, ensure_ready, stamp
+from db.models import Household, Permit, Person, Request, Staff
+from db.people import record_look
+from db.setup import Desk, check_known_community, ensure_ready
 from db.views import address_from
 from forms import permits as permit_rules
 from forms import text
@@ -200,16 +199,7 @@ def prepare_export(
 def record_full_ids(export: Export, count: int, desk: Desk, today: dt.date) -> None:
     """One access-log entry for an export with full IDs: who, when, which kind, how many rows
     (there is no single person: m0008)."""
-    with db.atomic():
-        append(
-            AccessLog,
-            person=None,
-            staff=desk.staff_id,
-            counter_code=desk.counter_code,
-            on=today,
-            at=stamp(),
-            what=f"{FULL_IDS_WHAT}（{KIND_LABELS[export.kind]}{count}行）",
-        )
+    record_look(None, desk, today, f"{FULL_IDS_WHAT}（{KIND_LABELS[export.kind]}{count}行）")
 
 
 def _between(

@@ -194,6 +194,13 @@ def lock_person(person: Person) -> None:
 def show_person(id_number: str, desk: Desk, today: dt.date, what: str = "查看个人信息") -> Person:
     """Find a person for a full, unmasked view, and record who looked."""
     person = find_person(id_number, today)
+    record_look(person, desk, today, what)
+    return person
+
+
+def record_look(person: Person | None, desk: Desk, today: dt.date, what: str) -> None:
+    """Who looked at full data, where, when and at what (AccessLog, in the audit chain);
+    `person` None for a look at many people at once (an export with full IDs)."""
     with db.atomic():
         append(
             AccessLog,
@@ -204,7 +211,6 @@ def show_person(id_number: str, desk: Desk, today: dt.date, what: str = "查看�
             at=stamp(),
             what=what,
         )
-    return person
 
 
 def head_of(household: Household) -> Person | None:
