@@ -82,6 +82,19 @@ def receipt_key_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         os.environ["ZIYANG_RECEIPT_KEYS"] = before
 
 
+@pytest.fixture(scope="session", autouse=True)
+def font_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Parsed fonts are kept for this test session, never in the user's cache folder."""
+    path = str(tmp_path_factory.mktemp("font-cache"))
+    before = os.environ.get("ZIYANG_FONT_CACHE")
+    os.environ["ZIYANG_FONT_CACHE"] = path
+    yield path
+    if before is None:
+        os.environ.pop("ZIYANG_FONT_CACHE", None)
+    else:
+        os.environ["ZIYANG_FONT_CACHE"] = before
+
+
 @pytest.fixture(scope="session")
 def pg_admin_url() -> Iterator[str]:
     """The URL of a PostgreSQL server to make the test database on.
