@@ -288,3 +288,84 @@ def test_no_password_is_hashed_at_import_but_every_check_has_its_dummy() -> None
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert out.stdout.split() == ["0", "1", "False"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        ([], ""),  # the desk
+        (["--ascii", "--high-contrast"], ""),
+        (["--db", "print"], ""),  # "print" is the database URL here
+        (["print", "receipt", "T"], "print"),
+        (["--db", "sqlite:///x.db", "--desk-counter", "2", "check", "--json"], "check"),
+        (["--db=sqlite:///x.db", "--desk-community=城关镇东城社区", "request", "list"], "request"),
+        (["--ascii", "whoami"], "whoami"),
+        (["--help"], None),
+        (["-h"], None),
+        (["--db", "x", "--no-such-option", "check"], None),
+        (["prnt", "receipt"], "prnt"),
+    ],
+)
+def test_the_command_is_found_after_the_global_options(argv: list[str], named: str | None) -> None:
+    from ziyang_counter import named_command
+
+    assert named_command(argv) == named
+
+
+def test_the_global_option_lists_are_the_callbacks_options() -> None:
+    import typer.main
+
+    from ziyang_counter import GLOBAL_FLAGS, GLOBAL_VALUE_OPTIONS, app
+
+    params = typer.main.get_command(app).params
+    options = [p for p in params if p.param_type_name == "option"]
+    assert len(options) >= 6
+    flags = {name for p in options if p.is_flag for name in p.opts if name != "--help"}
+    valued = {name for p in options if not p.is_flag for name in p.opts}
+    assert (flags, valued) == (set(GLOBAL_FLAGS), set(GLOBAL_VALUE_OPTIONS))
+
+
+def _described(command: Any) -> Any:
+    """A click command as its help and options see it, its subcommands included."""
+    params = [(p.name, tuple(p.opts), p.required, repr(p.type), p.help) for p in command.params]
+    subcommands = getattr(command, "commands", {})
+    return command.help, params, {n: _described(c) for n, c in sorted(subcommands.items())}
+
+
+def test_a_narrowed_cli_runs_the_same_command_with_the_same_options() -> None:
+    import typer.main
+
+    from ziyang_counter import app, narrowed
+
+    whole = typer.main.get_command(app)
+    names = sorted(whole.commands)  # type: ignore[attr-defined]
+    assert {"print", "request", "check", "init", "import", "export"} <= set(names)
+    for name in names:
+        slim = typer.main.get_command(narrowed(app, ["--db", "x", name]))
+        assert sorted(slim.commands) == [name]  # type: ignore[attr-defined]
+        assert _described(slim.commands[name]) == _described(whole.commands[name])  # type: ignore[attr-defined]
+        assert [p.opts for p in slim.params] == [p.opts for p in whole.params]
+    # The desk: the global options and no command; help and unknown names: everything.
+    assert typer.main.get_command(narrowed(app, [])).commands == {}  # type: ignore[attr-defined]
+    for argv in (["--help"], ["prnt"]):
+        assert sorted(typer.main.get_command(narrowed(app, argv)).commands) == names  # type: ignore[attr-defined]
+
+
+def test_help_and_a_mistyped_command_still_list_every_command(tmp_path: Path) -> None:
+    import os
+
+    env = {**os.environ, "ZIYANG_DATA": str(tmp_path / "data")}
+    cli = [sys.executable, "-m", "ziyang_counter"]
+    shown = subprocess.run(
+        [*cli, "--help"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60
+    )
+    assert shown.returncode == 0
+    assert all(f"  {name} " in shown.stdout for name in ("print", "request", "import", "check"))
+    wrong = subprocess.run(
+        [*cli, "prnt", "receipt"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60
+    )
+    assert wrong.returncode == 2 and "Did you mean 'print'" in wrong.stderr
+    group = subprocess.run(
+        [*cli, "print", "--help"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60
+    )
+    assert group.returncode == 0 and "receipt" in group.stdout and "daily-log" in group.stdout
