@@ -318,7 +318,7 @@ def test_the_global_option_lists_are_the_callbacks_options() -> None:
     from ziyang_counter import GLOBAL_FLAGS, GLOBAL_VALUE_OPTIONS, app
 
     params = typer.main.get_command(app).params
-    options = [p for p in params if p.param_type_name == "option"]
+    options: list[Any] = [p for p in params if p.param_type_name == "option"]
     assert len(options) >= 6
     flags = {name for p in options if p.is_flag for name in p.opts if name != "--help"}
     valued = {name for p in options if not p.is_flag for name in p.opts}
