@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, HRFlowable, Spacer
@@ -11,20 +9,12 @@ from reportlab.platypus import Flowable, HRFlowable, Spacer
 from forms.papers import ReceiptData
 from printouts.fonts import FontSet
 from printouts.layout import PrintResult, Sheet, Target, render_flow
+from printouts.qrcode import QrCode
 from printouts.refusal import refusal_flow
 
 ROLL_WIDTH = 80 * mm
 ROLL_MARGIN = 4 * mm
 SIZES = ("80mm", "a4")
-
-
-def qr(code: str, size: float, font: str) -> Drawing:
-    widget = QrCodeWidget(code, barLevel="M")
-    x1, y1, x2, y2 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
-    drawing.initialFontName = font  # graphics would otherwise reference Helvetica
-    drawing.add(widget)
-    return drawing
 
 
 def promised_text(data: ReceiptData) -> str:
@@ -88,7 +78,7 @@ def _flowables(sheet: Sheet, data: ReceiptData, width: float, qr_size: float) ->
     code_table = sheet.table(
         [
             [
-                qr(data.verify_code, qr_size, sheet.fonts.name),
+                QrCode(data.verify_code, qr_size),
                 [sheet.p(code_label, "cell"), sheet.p(data.verify_code, "body")],
             ]
         ],
