@@ -2549,17 +2549,16 @@ def wants_postgres(argv: list[str], environ: Mapping[str, str]) -> bool:
 
 
 def import_peewee_without_psycopg2() -> None:
-    """Import peewee (and the playhouse modules that also look for a driver) with psycopg2
-    hidden, so a SQLite run does not load the PostgreSQL driver and libpq (about 10 ms and 7 MB
-    at every start). peewee looks for psycopg2 once, at import; a run that may use PostgreSQL
-    must not call this (peewee would then report the driver missing)."""
+    """Import peewee with psycopg2 hidden, so a SQLite run does not load the PostgreSQL driver
+    and libpq (about 10 ms and 7 MB at every start). peewee looks for psycopg2 once, at import;
+    a run that may use PostgreSQL must not call this (peewee would then report the driver
+    missing). The playhouse modules that look for it too (db_url, migrate) are imported only
+    by a PostgreSQL connection and by a schema upgrade."""
     if "peewee" in sys.modules or "psycopg2" in sys.modules:
         return
     sys.modules["psycopg2"] = None  # type: ignore[assignment]  # `import psycopg2` fails
     try:
         import peewee  # noqa: F401
-        import playhouse.db_url  # its postgres_ext and cockroachdb look too
-        import playhouse.migrate  # noqa: F401
     finally:
         del sys.modules["psycopg2"]
 

@@ -16,7 +16,6 @@ from urllib.parse import quote, unquote, urlparse
 
 import peewee
 import platformdirs
-from playhouse.db_url import connect, register_database
 
 from forms.errors import CounterError
 
@@ -119,7 +118,14 @@ class CounterPostgresqlDatabase(peewee.PostgresqlDatabase):
             raise
 
 
-register_database(CounterPostgresqlDatabase, "postgres", "postgresql")
+def _connect_postgres(url: str, **options: object) -> peewee.Database:
+    """playhouse.db_url (imported here: with the SQLite and APSW extensions it loads, about
+    5 ms a command that SQLite runs do not need) parses the URL into our database class."""
+    from playhouse.db_url import connect, register_database
+
+    register_database(CounterPostgresqlDatabase, "postgres", "postgresql")
+    database: peewee.Database = connect(url, **options)
+    return database
 
 
 def _sqlite_pragmas() -> dict[str, object]:
@@ -170,7 +176,7 @@ def open_database(url: str, *, create: bool = True) -> peewee.Database:
         shown = safe_url(url)
         try:
             budget_ms = int(write_budget_s() * 1000)
-            database = connect(url, options=f"-c lock_timeout={budget_ms}")
+            database = _connect_postgres(url, options=f"-c lock_timeout={budget_ms}")
         except Exception as exc:  # a malformed URL surfaces in many shapes
             raise _invalid_url(url, exc) from None
     else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +22,6 @@ from textual.theme import Theme
 
 from tui.context import DeskContext
 from tui.keys import app_bindings
-from tui.win32_input import desk_driver_class
 
 if TYPE_CHECKING:
     from db.setup import Desk
@@ -66,8 +66,14 @@ class CounterApp(App[None]):
         ascii_borders: bool = False,
         lock_minutes: float | None = None,
     ) -> None:
-        # On Windows, Textual's driver with the console input fix (tui/win32_input.py).
-        super().__init__(driver_class=desk_driver_class())
+        # On Windows, Textual's driver with the console input fix (tui/win32_input.py, which
+        # builds its ctypes structures at import: loaded only there).
+        driver = None
+        if sys.platform == "win32":
+            from tui.win32_input import desk_driver_class
+
+            driver = desk_driver_class()
+        super().__init__(driver_class=driver)
         self.ctx = ctx
         self.ascii_borders = ascii_borders
         self.lock_minutes = lock_minutes  # None = the database's desk_lock_minutes

@@ -13,25 +13,35 @@ import importlib
 import pkgutil
 from functools import lru_cache
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import peewee
-from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 
 from db.chain import guards_lifted
 from db.models import MODELS, SchemaVersion
 
+if TYPE_CHECKING:
+    from playhouse.migrate import SchemaMigrator
+
 
 @lru_cache(maxsize=1)
-def steps() -> list[tuple[str, ModuleType]]:
-    names = sorted(
+def step_names() -> list[str]:
+    """The steps in order, by file name: what `pending` compares, without importing them."""
+    return sorted(
         m.name
         for m in pkgutil.iter_modules(__path__)
         if m.name[:1] == "m" and m.name[1:5].isdigit()
     )
-    return [(name, importlib.import_module(f"{__name__}.{name}")) for name in names]
+
+
+@lru_cache(maxsize=1)
+def steps() -> list[tuple[str, ModuleType]]:
+    return [(name, importlib.import_module(f"{__name__}.{name}")) for name in step_names()]
 
 
 def migrator_for(database: peewee.Database) -> SchemaMigrator:
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
+
     if isinstance(database, peewee.PostgresqlDatabase):
         return PostgresqlMigrator(database)
     return SqliteMigrator(database)
@@ -62,7 +72,9 @@ def upgrade(database: peewee.Database) -> list[str]:
 
 
 def pending(database: peewee.Database) -> list[str]:
+    """The steps this database has not had. Every command asks, so it reads the step names
+    only; the steps themselves (and playhouse.migrate) are imported by `upgrade`."""
     if not SchemaVersion.table_exists():
-        return [name for name, _ in steps()]
+        return step_names()
     applied = {row.name for row in SchemaVersion.select()}
-    return [name for name, _ in steps() if name not in applied]
+    return [name for name in step_names() if name not in applied]

@@ -207,6 +207,26 @@ def test_a_database_command_loads_only_what_it_uses(
     loaded = _imported_by_command(args, env, tmp_path)
     assert {"peewee", "typer", "db", "forms"} <= loaded  # it did run a database command
     assert loaded & {*HEAVY_FOR_DATABASE_COMMANDS, "reportlab", "fontTools", "PIL"} == set()
+    assert "playhouse" not in loaded  # URL parsing and migrations serve PostgreSQL and init
+
+
+def test_checking_the_schema_imports_no_migration_step(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from db import open_database\n"
+        "from db import migrations\n"
+        f"database = open_database('sqlite:///{tmp_path / 'm.db'}')\n"
+        "names = migrations.pending(database)\n"
+        "assert names == migrations.step_names() and names[0] == 'm0001_initial', names\n"
+        "assert not [m for m in sys.modules if m.startswith(('db.migrations.m', 'playhouse'))]\n"
+        "migrations.upgrade(database)\n"
+        "assert migrations.pending(database) == []\n"
+        "assert [n for n, _ in migrations.steps()] == names\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
 
 
 def test_print_receipt_loads_the_pdf_engine_but_nothing_else_heavy(
