@@ -86,14 +86,20 @@ class CounterApp(App[None]):
 
     # ───────────────────────── start ─────────────────────────
     def on_mount(self) -> None:
+        """Home when signed in (the demo); else the sign-in screen alone, and home is built
+        behind it at the first sign-in: a clerk's first screen draws without home's tables."""
         if self.ascii_borders:
             self.add_class("-ascii")
+        if self.ctx.signed_in:
+            self.push_home()
+        else:
+            self.ask_sign_in()
+        self.set_interval(10, self.check_idle_lock)
+
+    def push_home(self) -> None:
         from tui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
-        if not self.ctx.signed_in:
-            self.ask_sign_in()
-        self.set_interval(10, self.check_idle_lock)
 
     def ask_sign_in(self) -> None:
         from tui.screens.signin import SignInScreen
@@ -101,7 +107,12 @@ class CounterApp(App[None]):
         self.push_screen(SignInScreen(), callback=self.after_sign_in)
 
     def after_sign_in(self, desk: Desk | None) -> None:
+        from tui.screens.home import HomeScreen
+
         self.last_input = time.monotonic()
+        if not any(isinstance(screen, HomeScreen) for screen in self.screen_stack):
+            self.push_home()  # the first sign-in of this desk
+            return
         self.go_home()
 
     # ───────────────────────── idle lock ─────────────────────────

@@ -16,6 +16,8 @@ def test_sign_in_through_the_screen(make_app: Any) -> None:
         from tui.screens.signin import SignInScreen
 
         assert isinstance(app.screen, SignInScreen)
+        # The first screen is built alone: home (its tables) only once someone signs in.
+        assert [type(s).__name__ for s in app.screen_stack[1:]] == ["SignInScreen"]
         await type_text(pilot, "101")
         await pilot.press("enter")
         await type_text(pilot, "wrong-password")
@@ -27,7 +29,18 @@ def test_sign_in_through_the_screen(make_app: Any) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert app.ctx.desk is not None and app.ctx.desk.staff_code == "101"
-        assert type(app.screen).__name__ == "HomeScreen"
+        assert [type(s).__name__ for s in app.screen_stack[1:]] == ["HomeScreen"]
+        # Signing out and in again comes back to the same home, not a second one.
+        home = app.screen
+        app.ctx.sign_out()
+        app.ask_sign_in()
+        await settle(pilot)
+        await type_text(pilot, "101")
+        await pilot.press("enter")
+        await type_text(pilot, DEMO_PASSWORDS["101"])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is home and len(app.screen_stack) == 2
 
     drive(app, steps)
     session = StaffSession.select().order_by(StaffSession.id.desc()).first()
