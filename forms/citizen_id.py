@@ -60,9 +60,14 @@ class CitizenId:
 
 def check_digit(first17: str) -> str:
     """The 18th character for the first 17 digits."""
-    if len(first17) != len(WEIGHTS):
-        raise ValueError(f"check_digit needs 17 digits, got {len(first17)}")
-    return CHECK_MAP[sum(map(operator.mul, map(int, first17), WEIGHTS)) % 11]
+    if len(first17) != len(WEIGHTS) or not (first17.isascii() and first17.isdigit()):
+        raise ValueError(f"check_digit needs 17 digits, got {first17!r}")
+    # ASCII digits as bytes are their codes: each weighs 48 ("0") too much (one pass in C).
+    weighted = sum(map(operator.mul, first17.encode("ascii"), WEIGHTS)) - _ZERO_WEIGHT
+    return CHECK_MAP[weighted % 11]
+
+
+_ZERO_WEIGHT = ord("0") * sum(WEIGHTS)
 
 
 def parse_citizen_id(raw: str, today: dt.date | None = None) -> CitizenId:

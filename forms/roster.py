@@ -447,20 +447,17 @@ class _RowChecker:
         return cell_text(self.raw(key))
 
     def check(self, key: str, rule: Callable[[Any], Any]) -> Any:
-        raw = self.raw(key)
+        raw = self.values.get(key, "")
         memo = self.memo if key != "id_number" else None
-        if memo is not None:
-            verdict = memo.get((key, type(raw), raw), _MISS)
-            if verdict is not _MISS:
-                if isinstance(verdict, CounterError):
-                    return self._report(key, verdict)
-                return verdict
-        try:
-            verdict = rule(raw)
-        except CounterError as exc:
-            verdict = exc
-        if memo is not None:
-            memo[(key, type(raw), raw)] = verdict
+        slot = (key, raw.__class__, raw)  # 1, 1.0 and True are equal keys but not one cell
+        verdict = _MISS if memo is None else memo.get(slot, _MISS)
+        if verdict is _MISS:
+            try:
+                verdict = rule(raw)
+            except CounterError as exc:
+                verdict = exc
+            if memo is not None:
+                memo[slot] = verdict
         if isinstance(verdict, CounterError):
             return self._report(key, verdict)
         return verdict

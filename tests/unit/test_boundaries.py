@@ -706,3 +706,9 @@ def test_relation_refusal_names_who_may_apply(
     assert _rule(d, "RELATION") == (True, "该事项以户为单位由户主或配偶办理，当事人为子")
     spouse = dataclasses.replace(ADULT, relation="配偶")
     assert _rule(_decide(service, TODAY, person=spouse), "RELATION") == (False, "当事人为配偶")
+
+
+@pytest.mark.parametrize("first17", ["6109241958031211a", "61092419580312１1", "6109241958031211 "])
+def test_check_digit_takes_only_ascii_digits(first17: str) -> None:
+    with pytest.raises(ValueError):
+        check_digit(first17)

@@ -509,3 +509,26 @@ def test_a_two_level_merged_header_in_a_real_workbook(
     assert result.ignored_columns == ("备注",)
     household = Person.get(Person.id_number == pid(1990, 3)).household
     assert (household.building, household.unit, household.room) == ("5", "2", "302")
+
+
+def test_the_cycle_collector_pauses_for_an_import_and_comes_back(
+    database: peewee.Database, desk: Desk, tmp_path: Path
+) -> None:
+    import gc
+
+    during: list[bool] = []
+    path = write_xlsx(tmp_path / "名册.xlsx", people())
+    assert gc.isenabled()
+    run(desk, path, progress=lambda *step: during.append(gc.isenabled()))
+    assert during and not any(during)  # off from reading to the last batch
+    assert gc.isenabled()
+    add_staff(desk, "102", "李华", password="lihua-pw-2")
+    with pytest.raises(CounterError):  # an error on the way out brings it back too
+        run(load_desk("102"), path)
+    assert gc.isenabled()
+    gc.disable()  # a caller that turned it off keeps it off
+    try:
+        run(desk, path)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
