@@ -65,6 +65,10 @@ def overdue_rows(community: str, today: dt.date, limit: int) -> tuple[list[dict[
 
 class SupervisorScreen(DeskScreen):
     CSS_PATH = "supervisor.tcss"
+    # The log's table has the focus from the start. Textual's default focuses the first
+    # focusable widget (the tab bar) when the screen is composed, and our focus in on_mount
+    # raced with the tab bar's own: a snapshot showed either one.
+    AUTO_FOCUS = "#log-rows"
     HELP = (
         "主管页面（负责人）。Alt+T 台账：输入起止日期（默认今天）后 Enter，显示本社区办件按事项、"
         "按结论（按办理结果）、按经办人的统计和办件明细（超过200件时列出前200件，"
