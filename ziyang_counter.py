@@ -458,19 +458,32 @@ def open_desk(s: Session, signed_in: Any = None) -> None:
             "窗口桌面需要在终端中运行（标准输入和输出都应是终端）",
             "the desk needs a terminal (stdin and stdout must both be a terminal)",
         )
-    s.open()
-    from db.connection import db as bound
     from tui.app import build_app
 
-    build_app(
-        bound.obj,
+    def opened() -> Any:
+        """The database, opened and checked once the sign-in screen is drawn."""
+        import os
+
+        if not wants_postgres(sys.argv[1:], os.environ):
+            import_peewee_without_psycopg2()
+        s.open()
+        from db.connection import db as bound
+
+        return bound.obj
+
+    app = build_app(
+        opened() if signed_in is not None else None,
+        opener=opened,
         catalogue_path=s.catalog_path,
         community=s.community,
         counter_no=s.counter_no,
         session=signed_in,
         high_contrast=s.high_contrast,
         ascii_borders=s.ascii_borders,
-    ).run()
+    )
+    app.run()
+    if app.startup_error is not None:
+        raise app.startup_error
 
 
 def desk_guide(db_url: str | None) -> str:
@@ -2610,7 +2623,8 @@ def narrowed(full: typer.Typer, argv: list[str]) -> typer.Typer:
 def main() -> None:
     import os
 
-    if not wants_postgres(sys.argv[1:], os.environ):
+    # The desk (no command) imports peewee only after its first screen is drawn.
+    if named_command(sys.argv[1:]) != "" and not wants_postgres(sys.argv[1:], os.environ):
         import_peewee_without_psycopg2()
     narrowed(app, sys.argv[1:])()
 

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import peewee
 from textual import events
 from textual.app import App
 from textual.binding import Binding
@@ -24,6 +23,8 @@ from tui.context import DeskContext
 from tui.keys import app_bindings
 
 if TYPE_CHECKING:
+    import peewee
+
     from db.setup import Desk
     from tui.printing import Printed
 
@@ -80,6 +81,7 @@ class CounterApp(App[None]):
         self.last_input = time.monotonic()
         self.last_session_check = time.monotonic()
         self.printed_files: list[Printed] = []
+        self.startup_error: Exception | None = None
         self.register_theme(HIGH_CONTRAST)
         if high_contrast:
             self.theme = HIGH_CONTRAST.name
@@ -94,7 +96,24 @@ class CounterApp(App[None]):
             self.push_home()
         else:
             self.ask_sign_in()
+        if self.ctx.database is None:
+            self.call_after_refresh(self.open_database)
         self.set_interval(10, self.check_idle_lock)
+
+    def open_database(self) -> None:
+        """Open the database once the first screen is drawn (a clerk sees the sign-in form
+        at once and types while it opens). A database that cannot be used ends the desk; the
+        command line then prints why (`startup_error`)."""
+        try:
+            self.ctx.connected()
+        except Exception as exc:
+            self.startup_error = exc
+            self.exit(return_code=1)
+            return
+        from tui.screens.signin import SignInScreen
+
+        if isinstance(self.screen, SignInScreen):
+            self.screen.show_place()
 
     def push_home(self) -> None:
         from tui.screens.home import HomeScreen
@@ -345,8 +364,9 @@ class CounterApp(App[None]):
 
 
 def build_app(
-    database: peewee.Database,
+    database: peewee.Database | None,
     *,
+    opener: Callable[[], peewee.Database] | None = None,
     catalogue_path: str | None = None,
     community: str | None = None,
     counter_no: int | None = None,
@@ -356,9 +376,11 @@ def build_app(
     ascii_borders: bool = False,
     lock_minutes: float | None = None,
 ) -> CounterApp:
-    """The desk on an open database: signed in already when given a session (the demo's)."""
+    """The desk on an open database, or on one `opener` opens once the sign-in screen is
+    drawn; signed in already when given a session (the demo's)."""
     ctx = DeskContext(
         database=database,
+        opener=opener,
         catalogue_path=catalogue_path,
         community=community,
         counter_no=counter_no,

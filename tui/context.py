@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import peewee
-
 if TYPE_CHECKING:
+    import peewee
+
     from db.setup import Desk
     from forms.catalogue import Catalogue
 
@@ -23,15 +23,20 @@ T = TypeVar("T")
 
 @dataclass
 class DeskContext:
-    """One counter's session. `desk` is None until someone signs in (and after sign-out)."""
+    """One counter's session. `desk` is None until someone signs in (and after sign-out).
 
-    database: peewee.Database
+    `database` is the open database, or None until `opener` has opened it: the desk started
+    from the command line draws its sign-in screen first and opens the database just after.
+    """
+
+    database: peewee.Database | None
     catalogue_path: str | None = None
     community: str | None = None  # this machine's community (ZIYANG_COMMUNITY), else stored
     counter_no: int | None = None  # this machine's counter number (ZIYANG_COUNTER)
     clock: Callable[[], dt.datetime] | None = None  # None = the wall clock
     desk: Desk | None = None
     token: str | None = None
+    opener: Callable[[], peewee.Database] | None = field(default=None, repr=False)
     _catalogue: Catalogue | None = field(default=None, repr=False)
 
     # ───────────────────────── time ─────────────────────────
@@ -44,16 +49,25 @@ class DeskContext:
         return self.now().date()
 
     # ───────────────────────── database ─────────────────────────
+    def connected(self) -> peewee.Database:
+        """The database, opened by `opener` on first use (its errors are CounterErrors)."""
+        if self.database is None:
+            if self.opener is None:
+                raise RuntimeError("DeskContext has neither a database nor an opener")
+            self.database = self.opener()
+        return self.database
+
     def call(self, operation: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run one `db/` operation with the desk's clock, on this thread's connection."""
         from db.clock import clock
         from db.connection import db
 
-        if db.obj is not self.database:  # another app in this process (tests) bound it last
-            db.initialize(self.database)
+        database = self.connected()
+        if db.obj is not database:  # another app in this process (tests) bound it last
+            db.initialize(database)
         with clock(self.now):
-            if self.database.is_closed():
-                self.database.connect(reuse_if_open=True)
+            if database.is_closed():
+                database.connect(reuse_if_open=True)
             return operation(*args, **kwargs)
 
     def catalogue(self) -> Catalogue:

@@ -198,3 +198,58 @@ def test_the_idle_lock_covers_an_open_dialog(make_app: Any) -> None:
         assert isinstance(app.screen, LockScreen)
 
     drive(app, steps)
+
+
+def test_the_database_opens_after_the_sign_in_form_is_drawn(demo_db: Any) -> None:
+    """Started from the command line, the desk draws its sign-in form first and opens the
+    database just after: the counter's community then appears in the form."""
+    from tests.ui.conftest import fixed_clock
+    from tui.app import build_app
+
+    opened: list[bool] = []
+
+    def opener() -> Any:
+        opened.append(True)
+        return demo_db
+
+    app = build_app(None, opener=opener, clock=fixed_clock)
+    drawn_before_open: list[str] = []
+
+    async def steps(pilot: Any) -> None:
+        from tui.screens.signin import SignInScreen
+
+        await settle(pilot)
+        assert opened == [True] and app.ctx.database is demo_db
+        assert isinstance(app.screen, SignInScreen)
+        assert "蒿坪镇双星社区" in text_of(app.screen.query_one("#place"))
+        assert app.screen.query_one("#counter").value == "1"
+
+    original = app.open_database
+
+    def watched() -> None:  # what the form showed at the moment the database was opened
+        drawn_before_open.append(text_of(app.screen.query_one("#place")))
+        original()
+
+    app.open_database = watched  # type: ignore[method-assign]
+    drive(app, steps)
+    assert drawn_before_open == [""]  # the form was up, not yet showing the community
+    assert app.startup_error is None
+
+
+def test_a_database_that_cannot_open_ends_the_desk_with_its_reason() -> None:
+    from forms.errors import CounterError
+    from tests.ui.conftest import fixed_clock
+    from tui.app import build_app
+
+    def opener() -> Any:
+        raise CounterError("数据库尚未初始化（测试）", "not initialised (test)")
+
+    app = build_app(None, opener=opener, clock=fixed_clock)
+
+    async def steps(pilot: Any) -> None:
+        await settle(pilot)
+
+    drive(app, steps)
+    assert isinstance(app.startup_error, CounterError)
+    assert app.startup_error.zh == "数据库尚未初始化（测试）"
+    assert app.return_code == 1

@@ -217,3 +217,54 @@ def test_the_desk_answers_in_a_real_terminal(
     tmux.wait_for(lambda s: "EXIT:" in s, "the desk to exit")
     assert "EXIT:0" in tmux.screen()
     assert not tmux.alternate_screen()
+
+
+def _run_in_tmux(tmux: Tmux, argv: list[str]) -> Tmux:
+    cli = shlex.join([sys.executable, str(ROOT / "ziyang_counter.py"), *argv])
+    script = f'cd {shlex.quote(str(ROOT))} && {cli}; echo "EXIT:$?"; exec sleep 600'
+    tmux("new-session", "-d", "-s", "desk", "-x", "100", "-y", "30")
+    tmux("respawn-pane", "-k", "-t", "desk", "sh", "-c", script)
+    return tmux
+
+
+@pytest.fixture
+def plain_tmux(demo: Demo, tmp_path: Path) -> Iterator[Tmux]:
+    tmux = Tmux(tmp_path / "tmux.sock", demo.env)
+    yield tmux
+    subprocess.run(
+        ["tmux", "-S", str(tmux.socket), "kill-server"], env=demo.env, capture_output=True
+    )
+
+
+def test_the_desk_from_the_command_line_signs_in_on_its_first_screen(
+    plain_tmux: Tmux, demo: Demo
+) -> None:
+    """`ziyang-counter` alone: the sign-in form first, the database opened just after it is
+    drawn (the counter's community appears in it), then home once signed in."""
+    tmux = _run_in_tmux(plain_tmux, ["--db", demo.url])
+    tmux.wait_for(lambda s: "工作人员编号" in s.replace(" ", ""), "the sign-in form")
+    tmux.wait_for(lambda s: "蒿坪镇双星社区" in s, "the counter's community in the form")
+    tmux.type(DEMO_OFFICER)
+    tmux.wait_for(lambda s: DEMO_OFFICER in s, "the staff code typed")
+    _, code_row = tmux.cursor()
+    tmux.keys("Enter")
+    # Keys typed ahead of a focus change go to the field that had focus (Textual delivers
+    # them in order), so the password waits until the caret is in its field.
+    deadline = time.monotonic() + 30
+    while tmux.cursor()[1] == code_row and time.monotonic() < deadline:
+        time.sleep(0.05)
+    tmux.type(DEMO_PASSWORDS[DEMO_OFFICER])
+    tmux.keys("Enter")
+    tmux.wait_for(_home, "home screen after signing in")
+
+
+def test_the_desk_on_a_database_never_initialised_says_so_and_exits(
+    plain_tmux: Tmux, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    tmux = _run_in_tmux(plain_tmux, ["--db", f"sqlite:///{empty}"])
+    shown = tmux.wait_for(lambda s: "EXIT:" in s, "the desk to exit")
+    assert "EXIT:1" in shown
+    assert "数据库尚未初始化" in shown and "ziyang-counter init" in shown.replace("\n", "")
+    assert not tmux.alternate_screen()

@@ -166,7 +166,7 @@ class ListsScreen(DeskScreen):
         today = self.ctx.today()
 
         def load(after: Any, limit: int) -> Any:
-            with self.ctx.database.connection_context():
+            with self.ctx.connected().connection_context():
                 return self.ctx.call(page, kind, desk, today, after=after, limit=limit)
 
         return load

@@ -38,15 +38,22 @@ class SignInScreen(DeskScreen):
             yield Static("Enter 登录  F1 帮助", classes="hint")
 
     def on_mount(self) -> None:
+        self.query_one("#signin").border_title = "登录"
+        self.query_one("#code", Input).focus()
+        if self.ctx.database is not None:  # else the app shows it once the database is open
+            self.show_place()
+
+    def show_place(self) -> None:
+        """This counter's community, and its number unless the clerk has typed one."""
         from db.setup import counter_place
 
-        self.query_one("#signin").border_title = "登录"
         place = self.call(counter_place, self.ctx.community, self.ctx.counter_no)
         if place is not None:
             community, number, _ = place
             self.query_one("#place", Static).update(community)
-            self.query_one("#counter", Input).value = str(number)
-        self.query_one("#code", Input).focus()
+            counter = self.query_one("#counter", Input)
+            if not counter.value:
+                counter.value = str(number)
 
     def action_nothing(self) -> None:
         """Esc does not leave the sign-in screen: there is nothing behind it to go back to."""
