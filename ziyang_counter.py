@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from typer.core import TyperGroup
@@ -301,8 +301,6 @@ def guarded(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        import peewee
-
         as_json = bool(kwargs.get("as_json"))
         try:
             return func(*args, **kwargs)
@@ -310,23 +308,28 @@ def guarded(func: F) -> F:
             raise
         except CounterError as exc:
             fail(as_json, exc.zh, exc.en)
-        except peewee.IntegrityError as exc:
-            from db.errors import translate
+        except Exception as exc:
+            # A database error can only come from a run that imported peewee: looked up here,
+            # not imported, so the desk loads it (and on SQLite hides psycopg2) when it opens
+            # the database.
+            peewee = sys.modules.get("peewee")
+            if peewee is not None and isinstance(exc, peewee.IntegrityError):
+                from db.errors import translate
 
-            error = translate(exc)
-            fail(as_json, error.zh, error.en)
-        except peewee.DatabaseError as exc:
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            fail(
-                as_json,
-                f"数据库错误，未保存任何更改：{first}",
-                f"database error, nothing saved: {first}",
-            )
-        except OSError as exc:
-            where = f" {exc.filename}" if exc.filename else ""
-            reason = exc.strerror or str(exc)
-            fail(as_json, f"文件读写失败{where}：{reason}", f"file error{where}: {reason}")
-        except Exception as exc:  # a bug of ours: one line for the officer, details in the log
+                error = translate(exc)
+                fail(as_json, error.zh, error.en)
+            if peewee is not None and isinstance(exc, peewee.DatabaseError):
+                first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                fail(
+                    as_json,
+                    f"数据库错误，未保存任何更改：{first}",
+                    f"database error, nothing saved: {first}",
+                )
+            if isinstance(exc, OSError):
+                where = f" {exc.filename}" if exc.filename else ""
+                reason = exc.strerror or str(exc)
+                fail(as_json, f"文件读写失败{where}：{reason}", f"file error{where}: {reason}")
+            # a bug of ours: one line for the officer, details in the log
             if isinstance(exc, UnicodeEncodeError) and "surrogate" in exc.reason:
                 fail(  # bytes that were not UTF-8 reached a value (a file, a prompt answer)
                     as_json,
@@ -360,7 +363,7 @@ def record_crash(exc: Exception) -> str:
     return str(path)
 
 
-def fail(as_json: bool, zh: str, en: str) -> None:
+def fail(as_json: bool, zh: str, en: str) -> NoReturn:
     """One line on stderr (and a JSON error on stdout); messages echo input, so neutralise."""
     from forms.text import neutralise, neutralise_json
 

@@ -125,6 +125,23 @@ def test_the_desk_starts_light() -> None:
     assert loaded == ["textual"]
 
 
+def test_the_desk_draws_its_first_screen_before_loading_the_database_layer() -> None:
+    """The CLI, the app and the sign-in screen import no peewee, driver or db module: the
+    desk loads them when it opens the database, after the sign-in form is drawn (and on
+    SQLite with psycopg2 hidden). Running a guarded command does not import peewee either."""
+    modules = "ziyang_counter, tui.app, tui.screens.signin"
+    assert _loaded_after_import(modules, ("peewee", "psycopg2", "db", "playhouse")) == []
+    code = (
+        "import sys, ziyang_counter\n"
+        "assert ziyang_counter.guarded(lambda: 7)() == 7\n"
+        "print(sorted(m for m in ('peewee', 'db') if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.strip() == "[]"
+
+
 # ───────────────────────── what a database command loads ─────────────────────────
 # A command pays at every start for what it imports. These run the real entry point (as
 # `python -m ziyang_counter` does: `main()`, through runpy) on a fresh SQLite demo database and
