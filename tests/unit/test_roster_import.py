@@ -509,3 +509,26 @@ def test_a_two_level_merged_header_in_a_real_workbook(
     assert result.ignored_columns == ("备注",)
     household = Person.get(Person.id_number == pid(1990, 3)).household
     assert (household.building, household.unit, household.room) == ("5", "2", "302")
+
+
+def test_household_add_with_new_community_puts_it_on_the_place_list(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A community founded by `household add --new-community` is on the county list, with the
+    household's site, as `place add` would put it; a roster naming them needs no
+    --add-communities."""
+    cli(
+        "household", "add", "--origin-village", "洄水镇双河村", "--community", "红椿镇红椿社区",
+        "--site", "红椿一区", "--moved-in", "2019-05-01", "--new-community",
+    )  # fmt: skip
+    listed = json.loads(cli("place", "list", "--json").stdout)["places"]
+    assert {"town": "红椿镇", "community": "红椿镇红椿社区", "site": ""} in listed
+    assert {"town": "红椿镇", "community": "红椿镇红椿社区", "site": "红椿一区"} in listed
+    assert len(listed) == 3
+    again = cli("place", "add", "红椿镇红椿社区", "--site", "红椿一区")
+    assert "名单中已有" in again.stdout
+    rows = people()
+    for row in rows:
+        if row[8]:
+            row[8], row[9] = "红椿镇红椿社区", "红椿一区" if row[9] else ""
+    path = write_xlsx(tmp_path / "名册.xlsx", rows)
+    data = json.loads(cli("import", str(path), "--json").stdout)
+    assert (data["imported"], data["errors"], data["places_added"]) == (7, [], [])
