@@ -2348,7 +2348,7 @@ def import_cmd(
     from pathlib import Path
 
     from db.roster import import_roster
-    from printouts.roster_report import report_path, write_report
+    from printouts.roster_report import is_our_report, report_path, write_report
 
     desk = session(ctx).desk()
     today = today_from(date)
@@ -2382,11 +2382,40 @@ def import_cmd(
                 f" / Notice: the report could not be written ({reason})",
                 err=True,
             )
+    # A clean run leaves no report of an earlier run's problems beside the file (a dry run
+    # only says it is there); only a report this program wrote, under that exact name.
+    stale = None if result.problems else report_path(path)
+    if stale is not None and not is_our_report(stale):
+        stale = None
+    removed = None
+    if stale is not None and not dry_run:
+        try:
+            stale.unlink()
+            removed, stale = stale, None
+        except OSError as exc:  # what was imported stays imported: say so only
+            typer.echo(
+                f"提示：旧的问题清单 {stale} 未能删除（{exc.strerror or exc}）"
+                f" / Notice: the old report could not be removed ({exc.strerror or exc})",
+                err=True,
+            )
+    data["errors_file_removed"] = str(removed) if removed else None
+    data["errors_file_stale"] = str(stale) if stale else None
     blocked = bool(result.problems) and not skip_bad
     if as_json:
         emit(True, data, [])
     else:
         print_import(result, data, report, blocked)
+        if removed:
+            typer.echo(
+                f"已删除旧的问题清单 {removed}（本次无问题）"
+                f" / The old error report was removed: {removed}"
+            )
+        elif stale:
+            typer.echo(
+                f"提示：旧的问题清单 {stale} 仍在，本次只检查、未删除（正式导入无误后删除）"
+                f" / Notice: the old error report is still there ({stale}); a clean import "
+                "removes it"
+            )
     if blocked:
         if not as_json:
             typer.echo(

@@ -13,6 +13,7 @@ from db.connection import db, is_postgres
 from db.models import HEAD_INDEX, AccessLog, Household, Person
 from db.setup import (
     Desk,
+    add_place,
     check_known_community,
     ensure_ready,
     get_setting,
@@ -46,7 +47,9 @@ def add_household(
     """Register a household; every text field is checked (no control characters, at most its
     column's length) before the database sees it, the same on both engines.
 
-    A community no record names yet is refused as a probable typo unless `new_community`.
+    A community no record names yet is refused as a probable typo unless `new_community`;
+    with it, the community (and the household's site) go on the county list as `place add`
+    puts them there, so a roster naming them later is not refused.
     """
     ensure_ready()
     origin = text.field(origin_village, "origin_village", required=True)
@@ -59,6 +62,10 @@ def add_household(
     )}  # fmt: skip
     phone = checks.check_phone(phone)
     with db.atomic():
+        if new_community:
+            add_place(target)
+            if fields["site"]:
+                add_place(target, fields["site"])
         serial = next_serial("household", 0)
         return Household.create(
             number=f"H{serial:06d}",

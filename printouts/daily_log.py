@@ -38,8 +38,10 @@ def _tally(sheet: Sheet, title: str, counter: Counter[str], width: float) -> lis
     return [sheet.grid(rows, [width - 20 * mm, 20 * mm])]
 
 
-def _items(sheet: Sheet, rows: list[LogRow], width: float) -> Flowable:
-    table: list[list[object]] = [["受理编号", "事项", "当事人", "状态", "承诺办结", "经办人"]]
+def _items(sheet: Sheet, rows: list[LogRow], width: float, headed: bool = True) -> Flowable:
+    table: list[list[object]] = []
+    if headed:
+        table.append(["受理编号", "事项", "当事人", "状态", "承诺办结", "经办人"])
     for r in rows:
         promised = r.promised_by.isoformat() if r.promised_by else "—"
         table.append(
@@ -52,7 +54,32 @@ def _items(sheet: Sheet, rows: list[LogRow], width: float) -> Flowable:
                 r.officer,
             ]
         )
-    return sheet.grid(table, [40 * mm, 60 * mm, 62 * mm, 34 * mm, 26 * mm, width - 222 * mm])
+    widths = [40 * mm, 60 * mm, 62 * mm, 34 * mm, 26 * mm, width - 222 * mm]
+    return sheet.grid(table, widths, header_rows=1 if headed else 0)
+
+
+class _Continued(Flowable):
+    """A table's last rows, split off to go with the signatures: headed when they start a page,
+    else straight on under the rows above them, so the page shows one table, not a second
+    header row in its middle."""
+
+    def __init__(self, headed: Flowable, bare: Flowable) -> None:
+        super().__init__()
+        self.headed = headed
+        self.bare = bare
+        self.chosen = headed
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        frame = getattr(self, "_frame", None)  # set by the frame placing it; none when measured
+        self.chosen = self.bare if frame is not None and not frame._atTop else self.headed
+        self.hAlign = self.chosen.hAlign
+        return self.chosen.wrap(availWidth, availHeight)  # type: ignore[no-any-return]
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return []  # a few rows: whole on the next page, where they are headed
+
+    def draw(self) -> None:
+        self.chosen.drawOn(self.canv, 0, 0)
 
 
 class _PageMark(Flowable):
@@ -144,7 +171,8 @@ def _flow(
         tail.append(sheet.p("无", "body"))
     elif tail_rows and len(rows) > tail_rows:
         flow += [*tail, _items(sheet, rows[:-tail_rows], width)]
-        tail = [_items(sheet, rows[-tail_rows:], width)]
+        last = rows[-tail_rows:]
+        tail = [_Continued(_items(sheet, last, width), _items(sheet, last, width, headed=False))]
     else:
         tail.append(_items(sheet, rows, width))
     tail += [

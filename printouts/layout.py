@@ -150,13 +150,16 @@ class Sheet:
             ("FONTSIZE", (0, 0), (-1, -1), look.fontSize),
             ("LEADING", (0, 0), (-1, -1), look.leading),
             ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
-            ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#e8e8e8")),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), GRID_PADDING),
             ("RIGHTPADDING", (0, 0), (-1, -1), GRID_PADDING),
             ("TOPPADDING", (0, 0), (-1, -1), GRID_PADDING_V),
             ("BOTTOMPADDING", (0, 0), (-1, -1), GRID_PADDING_V),
         ]
+        if header_rows:  # rows continuing a table above them have none
+            commands.append(
+                ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#e8e8e8"))
+            )
 
         def make(body: list[list[Any]]) -> Table:
             return self.table(data[:header_rows] + body, widths, commands, repeatRows=header_rows)

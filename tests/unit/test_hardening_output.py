@@ -214,6 +214,21 @@ def test_the_last_page_never_holds_only_the_signatures(count: int) -> None:
     assert "制表人" in last and "SXSQ01-2026-" in last, (len(pages), last)
 
 
+@pytest.mark.parametrize("count", [*range(30, 39), *range(67, 74)])
+def test_the_rows_kept_with_the_signatures_carry_no_second_header(count: int) -> None:
+    # Around 32-35 and 69-71 rows the last rows are split off to go with the signatures and
+    # land on the page that holds the rest of the table: they continue it, with no header row
+    # of their own in the middle of the page; on a page of their own they are headed.
+    rows = log_rows(count)
+    pages = render_log(rows, rows).pages
+    last = pages[-1].extract_text()
+    assert "制表人" in last and "SXSQ01-2026-" in last, (len(pages), last)
+    assert last.count("承诺办结") == 1, (len(pages), last)
+    assert last.index("承诺办结") < last.index("SXSQ01-2026-")
+    listed = [t for p in pages for t in re.findall(r"SXSQ01-2026-\d{6}", p.extract_text())]
+    assert listed[-count:] == [f"SXSQ01-2026-{i:06d}" for i in range(1, count + 1)]
+
+
 # ── 21. line breaking, the card's corners and its address column ──
 
 CLOSING = "，；：！？。、”’》）"

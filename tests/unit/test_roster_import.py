@@ -532,3 +532,119 @@ def test_the_cycle_collector_pauses_for_an_import_and_comes_back(
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_household_add_with_new_community_puts_it_on_the_place_list(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A community founded by `household add --new-community` is on the county list, with the
+    household's site, as `place add` would put it; a roster naming them needs no
+    --add-communities."""
+    cli(
+        "household", "add", "--origin-village", "洄水镇双河村", "--community", "红椿镇红椿社区",
+        "--site", "红椿一区", "--moved-in", "2019-05-01", "--new-community",
+    )  # fmt: skip
+    listed = json.loads(cli("place", "list", "--json").stdout)["places"]
+    assert {"town": "红椿镇", "community": "红椿镇红椿社区", "site": ""} in listed
+    assert {"town": "红椿镇", "community": "红椿镇红椿社区", "site": "红椿一区"} in listed
+    assert len(listed) == 3
+    again = cli("place", "add", "红椿镇红椿社区", "--site", "红椿一区")
+    assert "名单中已有" in again.stdout
+    rows = people()
+    for row in rows:
+        if row[8]:
+            row[8], row[9] = "红椿镇红椿社区", "红椿一区" if row[9] else ""
+    path = write_xlsx(tmp_path / "名册.xlsx", rows)
+    data = json.loads(cli("import", str(path), "--json").stdout)
+    assert (data["imported"], data["errors"], data["places_added"]) == (7, [], [])
+
+
+def test_a_clean_import_removes_the_stale_report_it_wrote(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """名册.errors.xlsx from a failed run goes once the fixed file imports cleanly; a clean
+    --dry-run only mentions it."""
+    rows = people()
+    good = rows[5][3]
+    rows[5][3] = good[:17] + ("0" if good[17] != "0" else "1")
+    folder = tmp_path / "rosters"
+    folder.mkdir()
+    path = write_xlsx(folder / "名册.xlsx", rows)
+    report = folder / "名册.errors.xlsx"
+    failed = json.loads(cli("import", str(path), "--add-communities", "--json", ok=False).stdout)
+    assert failed["report"] == str(report) and report.is_file()
+    assert failed["errors_file_removed"] is None
+
+    rows[5][3] = good
+    write_xlsx(path, rows)
+    dry = json.loads(cli("import", str(path), "--dry-run", "--add-communities", "--json").stdout)
+    assert (dry["errors"], dry["errors_file_removed"], dry["errors_file_stale"]) == (
+        [], None, str(report),
+    )  # fmt: skip
+    text = cli("import", str(path), "--dry-run", "--add-communities")
+    assert f"旧的问题清单 {report}" in text.stdout and "未删除" in text.stdout
+    assert report.is_file()
+
+    done = cli("import", str(path), "--add-communities")
+    assert f"已删除旧的问题清单 {report}" in done.stdout and "removed" in done.stdout
+    assert not report.exists() and Person.select().count() == 7
+    again = json.loads(cli("import", str(path), "--json").stdout)
+    assert (again["errors_file_removed"], again["errors_file_stale"]) == (None, None)
+    assert [p.name for p in folder.iterdir()] == ["名册.xlsx"]
+
+
+REPORT_HEADER = ["行号", "列", "值", "原因", "Reason"]
+
+
+@pytest.mark.parametrize(
+    ("sheet", "cells"),
+    [
+        (
+            "导入问题",
+            [[*REPORT_HEADER, "处理情况"], [9, "身份证号码", "x", "校验位错误", "bad", "已改"]],
+        ),
+        ("导入问题", [["姓名", "身份证号码"], ["周建国", "x"]]),  # the officer's own list
+        ("Sheet1", [REPORT_HEADER, [9, "身份证号码", "x", "校验位错误", "bad"]]),
+    ],
+)
+def test_a_file_named_like_the_report_that_this_program_did_not_write_stays(
+    cli, tmp_path: Path, sheet: str, cells: list[list[Any]]
+) -> None:  # type: ignore[no-untyped-def]
+    from printouts.roster_report import write_report
+
+    folder = tmp_path / "rosters"
+    folder.mkdir()
+    path = write_xlsx(folder / "名册.xlsx", people())
+    other = folder / "名册.errors.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = sheet
+    for line in cells:
+        book.active.append(line)
+    book.save(other)
+    before = other.read_bytes()
+    problem = {"row": 9, "column": "身份证号码", "value": "x", "reason": {"zh": "错", "en": "bad"}}
+    write_report(folder / "名册2.errors.xlsx", [problem])  # ours, but another roster's
+    data = json.loads(cli("import", str(path), "--add-communities", "--json").stdout)
+    removed, stale = data["errors_file_removed"], data["errors_file_stale"]
+    assert (data["imported"], removed, stale) == (7, None, None)
+    assert "问题清单" not in cli("import", str(path)).stdout
+    assert other.read_bytes() == before
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["名册.errors.xlsx", "名册.xlsx", "名册2.errors.xlsx"]
+
+
+def test_only_a_report_file_this_program_wrote_is_recognised(tmp_path: Path) -> None:
+    from printouts.roster_report import is_our_report, write_report
+
+    problem = {"row": 9, "column": "身份证号码", "value": "x", "reason": {"zh": "错", "en": "bad"}}
+    ours = tmp_path / "a.errors.xlsx"
+    write_report(ours, [problem])
+    write_report(tmp_path / "empty.errors.xlsx", [])
+    (tmp_path / "text.errors.xlsx").write_text("行号,列,值,原因,Reason\n")
+    (tmp_path / "folder.errors.xlsx").mkdir()
+    (tmp_path / "link.errors.xlsx").symlink_to(ours)
+    found = {p.name: is_our_report(p) for p in tmp_path.iterdir()}
+    assert found == {
+        "a.errors.xlsx": True,
+        "empty.errors.xlsx": True,
+        "text.errors.xlsx": False,
+        "folder.errors.xlsx": False,
+        "link.errors.xlsx": False,
+    }
+    assert not is_our_report(tmp_path / "none.errors.xlsx")
