@@ -294,9 +294,11 @@ def font_cache_dir() -> Path:
 
 def _face_cache_file(file: Path, index: int) -> Path:
     """The cache file of face `index` of `file`, named for everything its parse depends on: the
-    file (path, size, modification time), the face, reportlab's version and this format."""
+    file (path, size, modification time), the face, reportlab's version, Python's (marshal's
+    format is its own) and this format."""
     stat = file.stat()
-    key = f"{file.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{index}|{reportlab.Version}"
+    python = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    key = f"{file.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{index}|{reportlab.Version}|{python}"
     digest = hashlib.sha256(f"{key}|{FACE_CACHE_FORMAT}".encode()).hexdigest()[:24]
     return font_cache_dir() / f"{digest}.face"
 
