@@ -69,30 +69,28 @@ def wants_embedded_pg() -> bool:
     return False
 
 
+def _session_setting(name: str, value: str) -> Iterator[str]:
+    """An environment variable set for the whole test session, then put back."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    yield value
+    if before is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = before
+
+
 @pytest.fixture(scope="session", autouse=True)
 def receipt_key_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The hall's receipt key file for this test session, never the user's real one."""
-    path = str(tmp_path_factory.mktemp("keys") / "receipt-keys.json")
-    before = os.environ.get("ZIYANG_RECEIPT_KEYS")
-    os.environ["ZIYANG_RECEIPT_KEYS"] = path
-    yield path
-    if before is None:
-        os.environ.pop("ZIYANG_RECEIPT_KEYS", None)
-    else:
-        os.environ["ZIYANG_RECEIPT_KEYS"] = before
+    path = tmp_path_factory.mktemp("keys") / "receipt-keys.json"
+    yield from _session_setting("ZIYANG_RECEIPT_KEYS", str(path))
 
 
 @pytest.fixture(scope="session", autouse=True)
 def font_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Parsed fonts are kept for this test session, never in the user's cache folder."""
-    path = str(tmp_path_factory.mktemp("font-cache"))
-    before = os.environ.get("ZIYANG_FONT_CACHE")
-    os.environ["ZIYANG_FONT_CACHE"] = path
-    yield path
-    if before is None:
-        os.environ.pop("ZIYANG_FONT_CACHE", None)
-    else:
-        os.environ["ZIYANG_FONT_CACHE"] = before
+    yield from _session_setting("ZIYANG_FONT_CACHE", str(tmp_path_factory.mktemp("font-cache")))
 
 
 @pytest.fixture(scope="session")
