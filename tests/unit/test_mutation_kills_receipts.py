@@ -60,6 +60,9 @@ def test_a_version_records_its_issuer_and_never_the_full_id(
     anonymous = issue_receipt(fresh(request), None, issue.printed_at)
     assert anonymous.version == 2
     assert (anonymous.staff_id, anonymous.counter_code) == (None, "")  # type: ignore[attr-defined]
+    ops.refuse(request.ticket, desk, TODAY, "材料与事实不符")
+    printed = print_receipt_version(fresh(request), desk)  # a new state printed at the desk
+    assert printed.version == 3 and printed.staff_id == desk.staff_id  # type: ignore[attr-defined]
 
 
 def test_each_request_keeps_its_own_versions_and_code(
@@ -125,8 +128,8 @@ def test_a_code_under_a_missing_key_says_where_the_key_is(
     receipt_keys.load()  # a machine with its own, other key
     with pytest.raises(CounterError) as raised:
         ops.verify(code)
-    assert "无法核验：请从签发大厅复制密钥文件（receipt-key import）或到签发窗口核验" in (
-        raised.value.zh
+    assert raised.value.zh.endswith(
+        "无法核验：请从签发大厅复制密钥文件（receipt-key import）或到签发窗口核验"
     )
 
 
@@ -138,17 +141,19 @@ def test_a_row_under_an_unknown_key_does_not_hide_the_genuine_one(
     from db.receipts import _content
     from forms.verify import signed_code
 
-    request = open_permit_request(catalogue, desk, resident, provided=["all"])
+    request = open_permit_request(catalogue, desk, resident)  # version 1: documents missing
+    ops.supplement(request.ticket, ["all"], desk, TODAY)
+    changed = fresh(request)
     key = receipt_keys.signing_key()
-    code = signed_code(key.material(), _content(request, state_of(request), 1, key.id))
+    code = signed_code(key.material(), _content(changed, state_of(changed), 2, key.id))
     other = open_permit_request(catalogue, desk, second, provided=["all"])
-    ReceiptIssue.create(
+    forged = ReceiptIssue.create(
         request=other.id, version=99, covered={"version": 99, "key_id": "ZZZZ"}, key_id="ZZZZ",
         scheme=receipt_keys.SIGNING, code=code, printed_at=request.opened_at, staff=None,
         counter_code="",
     )  # fmt: skip
-    genuine = print_receipt_version(request, desk)
-    assert genuine.code == code
+    genuine = print_receipt_version(changed, desk)  # version 2, after the forged row
+    assert genuine.code == code and genuine.version == 2 and genuine.id > forged.id
     found: Any = ops.verify(code)
     assert found is not None and found["ticket"] == request.ticket and found["valid"]
 
