@@ -1,0 +1,288 @@
+"""Tests written to kill mutants that survived mutmut over the desk's search and lists
+(db/search.py, db/views.py, db/desk_lists.py; issue 6).
+
+Each test names the behaviour a surviving mutant broke. Tests that touch the database run on
+SQLite and PostgreSQL through the `database` fixture.
+
+db/search.py keeps the SQL of each query per engine in a module-level dict (`_COMPILED`): a test
+that starts with it full never runs the query builders again. Every test here starts and ends
+with it empty, so the builders run (mutmut forks after the other tests have filled it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import peewee
+import pytest
+
+from db import permits as permit_ops
+from db import requests as ops
+from db import search as search_module
+from db.clock import clock
+from db.connection import db
+from db.models import Household
+from db.people import add_household, add_person
+from db.search import Hit, Kind, Query, bind, classify, is_chinese, plan, search, successor
+from db.setup import Desk
+from forms.catalogue import Catalogue
+from forms.citizen_id import mask_id
+from forms.status import STATUS_LABELS
+from tests.conftest import HOME, TODAY, IdMaker
+from tests.unit.test_search import sharing_tail
+
+D = dt.date
+MORNING = dt.datetime(2026, 11, 27, 9, 30)
+
+
+@pytest.fixture(autouse=True)
+def cold_query_cache() -> Iterator[None]:
+    search_module._COMPILED.clear()
+    yield
+    search_module._COMPILED.clear()
+
+
+def found(text: str, limit: int | None = None) -> list[str]:
+    with clock(MORNING):
+        hits = search(text) if limit is None else search(text, limit=limit)
+    return [hit.name for hit in hits]
+
+
+def household_with(names: dict[str, str]) -> Household:
+    """One household of HOME holding `names` (name -> citizen ID), the first its head."""
+    household = add_household(
+        origin_village="洞河镇麻园村", community=HOME, moved_in=D(2019, 5, 1), today=TODAY
+    )
+    for index, (name, id_number) in enumerate(names.items()):
+        add_person(
+            household_number=household.number, id_number=id_number, name=name,
+            relation="户主" if index == 0 else "其他", today=TODAY,
+        )  # fmt: skip
+    return household
+
+
+# ── db/search.py: what counts as a Chinese character (each end of each range) ──
+
+
+@pytest.mark.parametrize(
+    ("code", "chinese"),
+    [
+        (0x33FF, False), (0x3400, True), (0x9FFF, True), (0xA000, False),
+        (0xF8FF, False), (0xF900, True), (0xFAFF, True), (0xFB00, False),
+        (0x1FFFF, False), (0x20000, True), (0x323AF, True), (0x323B0, False),
+    ],
+)  # fmt: skip
+def test_each_range_of_chinese_characters_is_closed_at_both_ends(code: int, chinese: bool) -> None:
+    assert is_chinese(chr(code)) is chinese
+
+
+# ── db/search.py: the upper end of a prefix range ──
+
+
+def test_the_successor_at_the_top_of_unicode() -> None:
+    assert successor("a\U0010fffe") == "a\U0010ffff"  # the last character still has a successor
+    assert successor("ab\U0010ffff") == "ac"  # carried into the character before, not the first
+    assert successor("\U0010ffff\U0010ffff") is None
+    assert successor("a\udffe") == "a\ue000"  # never a surrogate, even after one
+
+
+# ── db/search.py: the queries each kind of text runs ──
+
+
+@pytest.mark.parametrize(
+    ("query", "steps"),
+    [
+        (Query(Kind.ID, "610924195803120310"), [("id", {"value": "610924195803120310"})]),
+        (
+            Query(Kind.OLD_ID, "610924580312031"),
+            [
+                ("id", {"value": "610924195803120310"}),
+                ("id_prefix", {"lo": "610924580312031", "hi": "610924580312032"}),
+            ],
+        ),
+        (Query(Kind.ID_PREFIX, "6109241"), [("id_prefix", {"lo": "6109241", "hi": "6109242"})]),
+        (Query(Kind.ID_TAIL, "x130"), [("id_tail", {"lo": "x130", "hi": "x131"})]),
+        (Query(Kind.TICKET, "ZY01-2026-000001"), [("ticket", {"value": "ZY01-2026-000001"})]),
+        (Query(Kind.HOUSEHOLD, "H000302"), [("household", {"value": "H000302"})]),
+        (Query(Kind.CODE, "ABCD-EFGH-JKLM"), [("code", {"value": "ABCD-EFGH-JKLM"})]),
+        (
+            Query(Kind.LETTERS, "zs"),
+            [("initials", {"lo": "zs", "hi": "zt"}), ("pinyin", {"lo": "zs", "hi": "zt"})],
+        ),
+        # twelve letters: the request whose verification code they are comes before any person
+        (
+            Query(Kind.LETTERS, "zhangsanfeng", "ZHAN-GSAN-FENG"),
+            [
+                ("code", {"value": "ZHAN-GSAN-FENG"}),
+                ("initials", {"lo": "zhangsanfeng", "hi": "zhangsanfenh"}),
+                ("pinyin", {"lo": "zhangsanfeng", "hi": "zhangsanfenh"}),
+            ],
+        ),
+        (Query(Kind.NAME, "张"), [("name", {"lo": "张", "hi": "弡"})]),
+        # no string lies above every name that starts so: no query at all
+        (Query(Kind.NAME, "\U0010ffff"), []),
+    ],
+)  # fmt: skip
+def test_the_queries_each_kind_of_text_runs(query: Query, steps: list[tuple[str, dict]]) -> None:
+    assert plan(query, 7) == [(name, {**values, "limit": 7}) for name, values in steps]
+
+
+# ── db/search.py: the SQL is written once per engine ──
+
+
+def test_the_sql_is_written_once_and_kept_per_engine(database: peewee.Database) -> None:
+    values = {"lo": "张", "hi": "弡", "limit": 20}
+    sql, params = bind("name", values)
+    assert params == ["张", "弡", 20]  # every parameter is one of the values
+    assert bind("name", values)[0] is sql  # kept: peewee is not asked twice
+    postgres = isinstance(database, peewee.PostgresqlDatabase)
+    # The other engine (a database object only; SQL is written without connecting) gets its own.
+    other = peewee.SqliteDatabase(":memory:") if postgres else peewee.PostgresqlDatabase("x")
+    db.initialize(other)
+    try:
+        other_sql, other_params = bind("name", values)
+    finally:
+        db.initialize(database)
+    assert other_params == params
+    pg_sql, sqlite_sql = (sql, other_sql) if postgres else (other_sql, sql)
+    # PostgreSQL compares the keys as the indexes hold them (COLLATE "C"); SQLite bytewise.
+    name = '"t1"."name"'
+    assert f'WHERE (({name} COLLATE "C" >= %s) AND ({name} COLLATE "C" < %s))' in pg_sql
+    assert f'ORDER BY {name} COLLATE "C", "t1"."id" LIMIT %s' in pg_sql
+    assert f"WHERE (({name} >= ?) AND ({name} < ?)) ORDER BY {name}, " in sqlite_sql
+    assert bind("name", values)[0] is sql
+
+
+# ── db/search.py: what each kind of hit says ──
+
+
+def test_persons_with_and_without_a_permit_each_get_their_own(
+    database: peewee.Database, make_id: IdMaker, catalogue: Catalogue, desk: Desk
+) -> None:
+    names = {"张大山": make_id(D(1958, 3, 12)), "张小河": make_id(D(1961, 8, 20))}
+    household = household_with(names)
+    permit_ops.issue_permit(id_number=names["张小河"], catalogue=catalogue, desk=desk, today=TODAY)
+    with clock(MORNING):
+        hits = search("张")
+    assert hits == [
+        Hit("person", names["张大山"], mask_id(names["张大山"]), "张大山",
+            f"{HOME} {household.number} 未办居住证"),
+        Hit("person", names["张小河"], mask_id(names["张小河"]), "张小河",
+            f"{HOME} {household.number} 居住证有效"),
+    ]  # fmt: skip
+    with clock(MORNING):
+        assert search(names["张小河"]) == hits[1:]
+        assert search(names["张大山"]) == hits[:1]
+        assert search(household.number) == [
+            Hit("household", "", "", household.number, f"{HOME} 2人", household=household.number)
+        ]
+
+
+def test_a_person_with_a_replaced_permit_is_one_hit_with_the_new_permit(
+    database: peewee.Database, make_id: IdMaker, catalogue: Catalogue, desk: Desk
+) -> None:
+    names = {"张大山": make_id(D(1958, 3, 12)), "张小河": make_id(D(1961, 8, 20))}
+    household_with(names)
+    permit_ops.issue_permit(id_number=names["张大山"], catalogue=catalogue, desk=desk, today=TODAY)
+    permit_ops.replace_permit(
+        id_number=names["张大山"], reason="lost", catalogue=catalogue, desk=desk, today=TODAY
+    )
+    # One row per person (the newest permit joined by its id), so the limit counts persons.
+    with clock(MORNING):
+        hits = search("张", limit=2)
+    assert [(h.name, h.detail.split()[-1]) for h in hits] == [
+        ("张大山", "居住证有效"),
+        ("张小河", "未办居住证"),
+    ]
+
+
+def test_a_prefix_range_stops_below_the_next_prefix(
+    database: peewee.Database, make_id: IdMaker
+) -> None:
+    # zs's range ends just below zt: 张涛's initials are zt exactly, outside it.
+    household_with({"张三": make_id(D(1970, 1, 2)), "张涛": make_id(D(1971, 1, 2))})
+    assert found("zs") == ["张三"]
+    assert found("zt") == ["张涛"]
+
+
+def test_an_id_tail_lists_its_people_by_name_not_by_id(
+    database: peewee.Database, make_id: IdMaker
+) -> None:
+    first = make_id(D(1970, 1, 2))
+    other = sharing_tail(first, 4)
+    # The one whose reversed ID (the key the range reads) is larger gets the smaller name.
+    low, high = sorted((first, other), key=lambda number: number[::-1])
+    household_with({"王二": low, "丁一": high})
+    assert found(first[-4:]) == ["丁一", "王二"]  # 丁 U+4E01 before 王 U+738B
+
+
+def test_an_overdue_request_keeps_its_service_and_status(
+    database: peewee.Database, make_id: IdMaker, catalogue: Catalogue, desk: Desk
+) -> None:
+    number = make_id(D(1970, 1, 2))
+    household_with({"张三": number})
+    request = ops.open_request(
+        id_number=number, service="P01", catalogue=catalogue, desk=desk, today=TODAY,
+        provided=["all"],
+    )  # fmt: skip
+    assert request.promised_by is not None
+    label = STATUS_LABELS[request.status]
+    expected = Hit("request", number, mask_id(number), "张三",
+                   f"{request.service_name} {label}", request.ticket)  # fmt: skip
+    with clock(MORNING):
+        assert search(request.ticket) == [expected]
+        assert search(request.verify_code) == [expected]
+    with clock(dt.datetime.combine(request.promised_by + dt.timedelta(days=1), dt.time(9))):
+        [hit] = search(request.ticket)
+    assert hit.detail == f"{request.service_name} {label} 已超期"
+
+
+def test_twelve_letters_that_are_a_code_find_the_request_before_the_people(
+    database: peewee.Database, make_id: IdMaker, catalogue: Catalogue, desk: Desk
+) -> None:
+    household = household_with({"张三": make_id(D(1970, 1, 2))})
+    # About one code in twelve is letters only (base32 also has 2-7): open requests until one is.
+    for n in range(300):
+        number = make_id(D(1960, 1, 1) + dt.timedelta(days=n))
+        add_person(
+            household_number=household.number, id_number=number, name="张三", relation="其他",
+            today=TODAY,
+        )  # fmt: skip
+        request = ops.open_request(
+            id_number=number, service="P01", catalogue=catalogue, desk=desk, today=TODAY
+        )
+        code = request.verify_code
+        if code.replace("-", "").isalpha():
+            break
+    else:
+        raise AssertionError("no code of letters only in 300 requests")
+    letters = code.replace("-", "").lower()
+    assert classify(letters) == Query(Kind.LETTERS, letters, code)
+    with clock(MORNING):
+        hits = search(letters)
+    assert [(h.kind, h.ticket) for h in hits] == [("request", request.ticket)]
+
+
+# ── db/search.py: the limit and persons found twice ──
+
+
+def test_twenty_hits_when_no_limit_is_given(database: peewee.Database, make_id: IdMaker) -> None:
+    names = [f"王{given}" for given in "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌"]
+    household_with(
+        {name: make_id(D(1990, 1, 1) + dt.timedelta(days=n)) for n, name in enumerate(names)}
+    )
+    assert found("王") == sorted(names)[:20]
+    assert len(found("王", limit=21)) == 21
+
+
+def test_a_person_both_key_queries_find_is_listed_once_and_the_rest_still_follow(
+    database: peewee.Database, make_id: IdMaker
+) -> None:
+    # zh: 张昊's initials; the pinyin query finds zhanghao (him again) and then zhangsan.
+    household_with({"张昊": make_id(D(1970, 1, 2)), "张三": make_id(D(1971, 1, 2))})
+    assert found("zh") == ["张昊", "张三"]
+    # The limit holds across the two queries: the initials give one hit, the pinyin two new.
+    household_with({"张爱": make_id(D(1972, 1, 2)), "张安": make_id(D(1973, 1, 2))})
+    assert found("zh") == ["张昊", "张爱", "张安", "张三"]  # zhangai, zhangan, zhangsan
+    assert found("zh", limit=2) == ["张昊", "张爱"]
