@@ -22,13 +22,14 @@ from db import requests as ops
 from db import search as search_module
 from db.clock import clock
 from db.connection import db
-from db.models import Household
+from db.models import Household, Permit, Person, Request
 from db.people import add_household, add_person
 from db.search import Hit, Kind, Query, bind, classify, is_chinese, plan, search, successor
 from db.setup import Desk
+from db.views import address_from, overdue, permit_view, person_view, request_rows, request_view
 from forms.catalogue import Catalogue
 from forms.citizen_id import mask_id
-from forms.status import STATUS_LABELS
+from forms.status import STATUS_LABELS, Status
 from tests.conftest import HOME, TODAY, IdMaker
 from tests.unit.test_search import sharing_tail
 
@@ -286,3 +287,211 @@ def test_a_person_both_key_queries_find_is_listed_once_and_the_rest_still_follow
     household_with({"张爱": make_id(D(1972, 1, 2)), "张安": make_id(D(1973, 1, 2))})
     assert found("zh") == ["张昊", "张爱", "张安", "张三"]  # zhangai, zhangan, zhangsan
     assert found("zh", limit=2) == ["张昊", "张爱"]
+
+
+# ── db/views.py: what `request show`, `person show` and `permit show` print ──
+
+
+def local(at: dt.datetime) -> str:
+    """A recorded time as the views write it (ISO 8601 with this machine's offset)."""
+    return at.astimezone().isoformat()
+
+
+@pytest.fixture
+def resident(database: peewee.Database, make_id: IdMaker) -> str:
+    """王德明, with his own phone, in a household whose address has every part."""
+    household = add_household(
+        origin_village="洞河镇麻园村", community=HOME, moved_in=D(2019, 5, 1), today=TODAY,
+        site="双星安置点", grid="第三网格", building="5", unit="2单元", room="301",
+        phone="09155551234", monitored=True,
+    )  # fmt: skip
+    number = make_id(D(1958, 3, 12))
+    add_person(
+        household_number=household.number, id_number=number, name="王德明", relation="户主",
+        today=TODAY, phone="13900001111",
+    )  # fmt: skip
+    return number
+
+
+ADDRESS = f"{HOME}双星安置点5栋2单元301室"
+
+
+def test_a_request_view_carries_every_field(
+    resident: str, catalogue: Catalogue, desk: Desk
+) -> None:
+    opened = dt.datetime(2026, 11, 27, 10, 0)
+    with clock(opened):
+        request = ops.open_request(
+            id_number=resident, service="P01", catalogue=catalogue, desk=desk, today=TODAY,
+            provided=["all"],
+        )  # fmt: skip
+    assert request.promised_by is not None
+    view = request_view(Request.get_by_id(request.id), TODAY, with_events=True)
+    documents = ["居民身份证", "近期一寸免冠彩色照片", "居住证明"]
+    assert [d["name"] for d in view.pop("required_documents")] == documents
+    assert [r["rule"] for r in view.pop("reasons")] == ["SIDE-HERE", "PERMIT-SERVICE"]
+    assert view == {
+        "ticket": request.ticket,
+        "service": {"code": "P01", "name": "居住证申领"},
+        "side": "here",
+        "decision": "handle",
+        "decision_label": "本窗口办理",
+        "handled_by": f"{HOME}服务大厅",
+        "status": "accepted",
+        "status_label": "已受理",
+        "person": {
+            "name": "王德明",
+            "id_number": mask_id(resident),
+            "phone": "13900001111",  # the person's own, before the household's
+            "address": ADDRESS,
+        },
+        "remedy": "",
+        "received_documents": documents,
+        "missing_documents": [],
+        "opened_at": local(opened),
+        "opened_on": "2026-11-27",
+        "backdated": False,
+        "promised_by": request.promised_by.isoformat(),
+        "closed_on": None,
+        "overdue": False,
+        "community": HOME,
+        "counter": "SXSQ01",
+        "counter_no": 1,
+        "officer": "值班窗口人员",
+        "permit": None,
+        "events": [
+            {
+                "kind": "opened", "label": "受理登记", "at": local(opened), "on": "2026-11-27",
+                "backdated": False, "status_after": "accepted", "officer": "值班窗口人员",
+                "counter": "SXSQ01", "note": "本窗口办理",
+            }
+        ],
+    }  # fmt: skip
+    # A listed row reads the same columns from the joined query.
+    [row] = request_rows(ops.request_query(day=TODAY, community=HOME), TODAY)
+    assert row == request_view(Request.get_by_id(request.id), TODAY)
+
+
+def test_a_history_is_in_recorded_time_order(
+    resident: str, catalogue: Catalogue, desk: Desk
+) -> None:
+    """Two counters' clocks differ a little: the history follows the recorded times, then the
+    order of entry (here the later entries were recorded at earlier times)."""
+    with clock(dt.datetime(2026, 11, 27, 10, 0)):
+        request = ops.open_request(
+            id_number=resident, service="P01", catalogue=catalogue, desk=desk, today=TODAY
+        )
+    with clock(dt.datetime(2026, 11, 27, 9, 59)):
+        ops.supplement(request.ticket, ["all"], desk, TODAY)
+        permit_ops.issue_permit(id_number=resident, catalogue=catalogue, desk=desk, today=TODAY)
+    with clock(dt.datetime(2026, 11, 27, 9, 58)):
+        permit_ops.revoke_permit(id_number=resident, reason="点错了人", desk=desk, today=TODAY)
+        events = request_view(Request.get_by_id(request.id), TODAY, with_events=True)["events"]
+        [permit] = Permit.select()
+        history = permit_view(permit, TODAY)["history"]
+    assert [e["kind"] for e in events] == ["supplemented", "completed", "opened"]
+    assert [e["kind"] for e in history] == ["revoked", "issued"]
+
+
+def test_person_and_permit_views_carry_every_field(
+    resident: str, catalogue: Catalogue, desk: Desk
+) -> None:
+    at = dt.datetime(2026, 11, 27, 10, 5)
+    with clock(at):
+        permit_ops.issue_permit(id_number=resident, catalogue=catalogue, desk=desk, today=TODAY)
+        new = permit_ops.replace_permit(
+            id_number=resident, reason="lost", catalogue=catalogue, desk=desk, today=TODAY
+        )
+    old = Permit.get_by_id(new.replaces_id)
+    person = Person.get(Person.id_number == resident)
+    view = person_view(person, TODAY, masked=False)
+    assert view.pop("permit") == permit_view(new, TODAY)
+    assert view == {
+        "id_number": mask_id(resident),
+        "name": "王德明",
+        "sex": "男",
+        "birth_date": "1958-03-12",
+        "ethnicity": "汉族",
+        "relation": "户主",
+        "phone": "13900001111",
+        "hukou_address": person.hukou_address,
+        "household": {
+            "number": person.household.number,
+            "origin_village": "洞河镇麻园村",
+            "community": HOME,
+            "site": "双星安置点",
+            "grid": "第三网格",
+            "building": "5",
+            "unit": "2单元",
+            "room": "301",
+            "address": ADDRESS,
+            "moved_in": "2019-05-01",
+            "phone": "09155551234",
+            "monitored": True,
+        },
+        "id_number_full": resident,
+    }
+    assert "id_number_full" not in person_view(person, TODAY)
+    history = {
+        "on": "2026-11-27", "at": local(at), "backdated": False, "valid_until": "2027-11-26",
+        "residence_since": "2019-05-01", "staff": "值班窗口人员",
+    }  # fmt: skip
+    common = {
+        "holder": "王德明", "id_number": mask_id(resident), "community": HOME,
+        "accepted_on": "2026-11-27", "issue_due_by": "2026-12-18", "issued_on": "2026-11-27",
+        "valid_until": "2027-11-26", "residence_since": "2019-05-01", "endorse_from": "2027-10-27",
+    }  # fmt: skip
+    assert permit_view(old, TODAY) == {
+        **common,
+        "number": old.number,
+        "status": "replaced",
+        "status_label": "已补换（旧证作废）",
+        "replaces": None,
+        "closed_on": "2026-11-27",
+        "closed_reason": "遗失补领",
+        "fee_yuan": 0.0,
+        "history": [
+            {**history, "kind": "issued", "kind_label": "签发", "note": ""},
+            {**history, "kind": "replaced", "kind_label": "补换领",
+             "note": f"遗失补领，由{new.number}替代，原证号作废"},
+        ],
+    }  # fmt: skip
+    assert permit_view(new, TODAY) == {
+        **common,
+        "number": new.number,
+        "status": "valid",
+        "status_label": "有效",
+        "replaces": old.number,
+        "closed_on": None,
+        "closed_reason": "",
+        "fee_yuan": 20.0,
+        "history": [
+            {**history, "kind": "issued", "kind_label": "签发",
+             "note": f"遗失补领，替代{old.number}，收取工本费20元"},
+        ],
+    }  # fmt: skip
+    assert permit_view(new, TODAY, masked=False)["id_number"] == resident
+
+
+@pytest.mark.parametrize(
+    ("status", "promised", "today", "late"),
+    [
+        (Status.ACCEPTED, D(2026, 12, 1), D(2026, 11, 30), False),
+        (Status.ACCEPTED, D(2026, 12, 1), D(2026, 12, 1), False),  # the promised day itself
+        (Status.ACCEPTED, D(2026, 12, 1), D(2026, 12, 2), True),
+        (Status.FORWARDED, D(2026, 12, 1), D(2026, 12, 2), True),
+        (Status.PENDING_MATERIALS, None, D(2026, 12, 2), False),
+        (Status.COMPLETED, D(2026, 12, 1), D(2026, 12, 2), False),
+        (Status.REFUSED, D(2026, 12, 1), D(2026, 12, 2), False),
+    ],
+)
+def test_overdue_only_after_the_promised_day(
+    status: Status, promised: dt.date | None, today: dt.date, late: bool
+) -> None:
+    assert overdue(status, promised, today) is late
+
+
+def test_an_address_names_the_site_only_when_it_is_not_the_community() -> None:
+    assert address_from(HOME, HOME, "5", "2", "301") == f"{HOME}5栋2单元301室"
+    assert address_from(HOME, "", "5栋", "2单元", "301室") == f"{HOME}5栋2单元301室"
+    assert address_from(HOME, "双星安置点", "", "", "") == f"{HOME}双星安置点"
