@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 import peewee
 import pytest
@@ -22,6 +23,7 @@ from db import requests as ops
 from db import search as search_module
 from db.clock import clock
 from db.connection import db
+from db.desk_lists import HOME_KINDS, LIST_KINDS, PermitSpans, _span, day_counts, page
 from db.models import Household, Permit, Person, Request
 from db.people import add_household, add_person
 from db.search import Hit, Kind, Query, bind, classify, is_chinese, plan, search, successor
@@ -29,8 +31,10 @@ from db.setup import Desk
 from db.views import address_from, overdue, permit_view, person_view, request_rows, request_view
 from forms.catalogue import Catalogue
 from forms.citizen_id import mask_id
+from forms.errors import CounterError
 from forms.status import STATUS_LABELS, Status
 from tests.conftest import HOME, TODAY, IdMaker
+from tests.unit.test_desk_lists import People, with_permit
 from tests.unit.test_search import sharing_tail
 
 D = dt.date
@@ -495,3 +499,174 @@ def test_an_address_names_the_site_only_when_it_is_not_the_community() -> None:
     assert address_from(HOME, HOME, "5", "2", "301") == f"{HOME}5栋2单元301室"
     assert address_from(HOME, "", "5栋", "2单元", "301室") == f"{HOME}5栋2单元301室"
     assert address_from(HOME, "双星安置点", "", "", "") == f"{HOME}双星安置点"
+
+
+# ── db/desk_lists.py ──
+
+
+@pytest.fixture
+def heads(database: peewee.Database, make_id: IdMaker) -> People:
+    return People(make_id)
+
+
+def test_an_unknown_list_names_the_lists_there_are(database: peewee.Database, desk: Desk) -> None:
+    with pytest.raises(CounterError) as caught:
+        page("later", desk, TODAY)
+    assert caught.value.zh == (
+        "没有“later”这个列表（可选：今日、待补正、转办待回、今日到期、已超期、本周到期、"
+        "本周签注到期、全部待办）"
+    )
+    assert caught.value.en == (
+        "unknown list 'later'; use one of: "
+        "today, pending, awaiting, due, overdue, due_week, permits_due, open"
+    )
+    with pytest.raises(CounterError) as caught:
+        day_counts(desk, TODAY, ["today", "later"])
+    assert caught.value.en.startswith("unknown list 'later';")
+
+
+def test_a_counter_without_requests_counts_zero_everywhere(
+    database: peewee.Database, desk: Desk
+) -> None:
+    assert day_counts(desk, TODAY, LIST_KINDS) == dict.fromkeys(LIST_KINDS, 0)
+
+
+def test_a_request_on_the_second_list_only_is_counted(
+    heads: People, catalogue: Catalogue, desk: Desk
+) -> None:
+    """Opened yesterday and still waiting for papers: on 待补正 only, the home line's second."""
+    with clock(dt.datetime.combine(TODAY - dt.timedelta(days=1), dt.time(9))):
+        ops.open_request(
+            id_number=heads(), service="P01", catalogue=catalogue, desk=desk,
+            today=TODAY - dt.timedelta(days=1),
+        )  # fmt: skip
+    assert day_counts(desk, TODAY) == {**dict.fromkeys(HOME_KINDS, 0), "pending": 1}
+
+
+def pending_at(heads: People, catalogue: Catalogue, desk: Desk, at: dt.datetime) -> Request:
+    with clock(at):
+        return ops.open_request(
+            id_number=heads(), service="P01", catalogue=catalogue, desk=desk,
+            today=at.date(),
+        )  # fmt: skip
+
+
+def test_a_page_holds_fifty_rows_unless_told(
+    heads: People, catalogue: Catalogue, desk: Desk
+) -> None:
+    for minute in range(51):
+        pending_at(heads, catalogue, desk, dt.datetime.combine(TODAY, dt.time(9, minute)))
+    first = page("pending", desk, TODAY)
+    assert (len(first.rows), first.total) == (50, 51)
+    assert first.next_after is not None
+
+
+def test_today_and_pending_are_in_the_order_they_came_in(
+    heads: People, catalogue: Catalogue, desk: Desk
+) -> None:
+    """The second request was entered with an earlier time (another counter's clock): the lists
+    follow the opening times, not the order of entry, and so do their cursors, also given back
+    as ISO text."""
+    late = pending_at(heads, catalogue, desk, dt.datetime.combine(TODAY, dt.time(10)))
+    early_at = dt.datetime.combine(TODAY, dt.time(9))
+    early = pending_at(heads, catalogue, desk, early_at)
+    for kind in ("today", "pending"):
+        assert [r["ticket"] for r in page(kind, desk, TODAY).rows] == [early.ticket, late.ticket]
+        first = page(kind, desk, TODAY, limit=1)
+        assert first.next_after == (early_at, early.id)
+        as_text = (early_at.isoformat(), early.id)
+        rest = page(kind, desk, TODAY, after=as_text, limit=1)
+        assert [r["ticket"] for r in rest.rows] == [late.ticket] and rest.next_after is None
+
+
+def test_a_promise_cursor_given_back_as_iso_text(
+    heads: People, catalogue: Catalogue, desk: Desk
+) -> None:
+    with clock(dt.datetime.combine(TODAY, dt.time(9))):
+        made = [
+            ops.open_request(
+                id_number=heads(), service="P01", catalogue=catalogue, desk=desk,
+                today=TODAY, provided=["all"],
+            )
+            for _ in range(2)
+        ]  # fmt: skip
+    first = page("open", desk, TODAY, limit=1)
+    promised, last_id = first.next_after
+    assert (promised, last_id) == (made[0].promised_by, made[0].id)
+    rest = page("open", desk, TODAY, after=(promised.isoformat(), last_id), limit=1)
+    assert [r["ticket"] for r in rest.rows] == [made[1].ticket]
+
+
+def test_permits_due_rows_order_total_and_cursor(
+    heads: People, catalogue: Catalogue, desk: Desk
+) -> None:
+    """The window's permit is issued first, the lapsing one second: the list still puts the
+    lapse first (by valid-until day, not by entry)."""
+    window = with_permit(heads, catalogue, desk, D(2026, 1, 1))  # window opens 2026-12-01
+    lapsing = with_permit(heads, catalogue, desk, D(2025, 12, 3))  # valid until 2026-12-02
+    today = D(2026, 11, 27)
+    whole = page("permits_due", desk, today)
+    permits = {p.person.id_number: p for p in Permit.select()}
+    names = {p.id_number: p.name for p in Person.select()}
+    assert whole.rows == [
+        {
+            "id_number": lapsing, "name": names[lapsing], "masked_id": mask_id(lapsing),
+            "permit_number": permits[lapsing].number, "valid_until": "2026-12-02",
+            "what": "12-03 失效", "reason": "lapses", "on": "2026-12-03",
+        },
+        {
+            "id_number": window, "name": names[window], "masked_id": mask_id(window),
+            "permit_number": permits[window].number, "valid_until": "2026-12-31",
+            "what": "签注期开始 12-01", "reason": "window_opens", "on": "2026-12-01",
+        },
+    ]  # fmt: skip
+    assert (whole.total, whole.next_after) == (2, None)
+    exact = page("permits_due", desk, today, limit=2)  # exactly a page: no next one
+    assert (len(exact.rows), exact.next_after) == (2, None)
+    first = page("permits_due", desk, today, limit=1)
+    assert first.total == 2
+    assert first.next_after == (D(2026, 12, 2), permits[lapsing].id)
+    as_text = ("2026-12-02", permits[lapsing].id)
+    rest = page("permits_due", desk, today, after=as_text, limit=1)
+    assert [r["id_number"] for r in rest.rows] == [window]
+
+
+def test_no_span_lists_no_permit(heads: People, catalogue: Catalogue, desk: Desk) -> None:
+    with_permit(heads, catalogue, desk, D(2025, 12, 1))
+    assert Permit.select().where(PermitSpans(None, None).where()).count() == 0
+    assert Permit.select().where(PermitSpans((D(2026, 11, 30),) * 2, None).where()).count() == 1
+
+
+def test_a_span_is_the_whole_run_of_days_a_rule_maps_into_the_range() -> None:
+    """A rule that maps many days onto one (as February clips the endorsement window) and a
+    range of a single day: every valid-until day of the run, from its first."""
+
+    def first_of_next_month(day: dt.date) -> dt.date:
+        return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+    december = D(2026, 12, 1)
+    assert _span(first_of_next_month, december, december) == (D(2026, 11, 1), D(2026, 11, 30))
+    assert _span(first_of_next_month, D(2026, 12, 2), D(2026, 12, 31)) is None
+    assert _span(lambda day: day, december, december) == (december, december)
+
+
+def test_a_page_asks_for_one_row_more_than_it_shows(
+    heads: People, catalogue: Catalogue, desk: Desk, database: peewee.Database
+) -> None:
+    with_permit(heads, catalogue, desk, D(2025, 12, 1))
+    pending_at(heads, catalogue, desk, dt.datetime.combine(TODAY, dt.time(9)))
+    asked: list[list[Any]] = []
+    real = database.execute_sql
+
+    def execute_sql(sql: str, params: Any = None, *args: Any, **kwargs: Any) -> Any:
+        asked.append(list(params or ()))
+        return real(sql, params, *args, **kwargs)
+
+    database.execute_sql = execute_sql  # type: ignore[method-assign]
+    try:
+        page("pending", desk, TODAY, limit=3)
+        page("permits_due", desk, D(2026, 11, 27), limit=3)
+    finally:
+        del database.execute_sql
+    rows_of_pending, _, rows_of_permits, _ = asked
+    assert rows_of_pending[-1] == 4 and rows_of_permits[-1] == 4  # the LIMIT: 3 shown + 1
