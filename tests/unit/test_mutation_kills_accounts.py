@@ -1,0 +1,409 @@
+"""Tests written to kill mutants that survived mutmut over db/accounts.py (run of 2026-11-29).
+
+Each test names the behaviour a surviving mutant broke: refusals in full in both languages,
+every staff event as recorded (who, when, at which counter, with what note), and the settings
+at their edges. All run on the real database (SQLite and PostgreSQL through `database`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+
+import peewee
+import pytest
+
+from db import accounts
+from db.accounts import (
+    add_staff,
+    change_password,
+    disable_staff,
+    enable_staff,
+    list_staff,
+    set_role,
+    sign_in,
+    staff_view,
+)
+from db.models import Setting, Staff, StaffEvent, StaffSession
+from db.setup import Desk, load_desk, set_setting
+from db.views import iso_local
+from forms.errors import CounterError
+from tests.conftest import PASSWORD
+
+T0 = dt.datetime(2026, 11, 27, 9, 0, 0)
+MINUTE = dt.timedelta(minutes=1)
+OFFICER_PW = "zhangmin-pw"
+
+
+def refused(call, *args, **kwargs) -> CounterError:  # type: ignore[no-untyped-def]
+    with pytest.raises(CounterError) as caught:
+        call(*args, **kwargs)
+    return caught.value
+
+
+def staff_events(code: str) -> list[tuple[str, dt.datetime, str | None, str, str]]:
+    """(kind, at, by whom, counter, note) of each event of one staff member, in order."""
+    staff = Staff.get(Staff.code == code)
+    codes = {s.id: s.code for s in Staff.select()}
+    return [
+        (e.kind, e.at, codes[e.by_staff_id] if e.by_staff_id else None, e.counter_code, e.note)
+        for e in StaffEvent.select().where(StaffEvent.staff == staff).order_by(StaffEvent.id)
+    ]
+
+
+def sessions(code: str) -> list[dt.datetime | None]:
+    staff = Staff.get(Staff.code == code)
+    query = StaffSession.select().where(StaffSession.staff == staff).order_by(StaffSession.id)
+    return [s.ended_at for s in query]
+
+
+@pytest.fixture
+def clerk(desk: Desk) -> Desk:
+    """Officer 101, added at T0 by supervisor 001."""
+    add_staff(desk, "101", "张敏", password=OFFICER_PW, now=T0)
+    return load_desk("101")
+
+
+# ── who may: every supervisor-only operation refused in full ──
+
+
+def _supervisor_only(clerk: Desk) -> dict[str, tuple[Callable[[], object], str, str]]:
+    return {
+        "add": (
+            lambda: add_staff(clerk, "102", "刘洋", password="liuyang-pw", now=T0),
+            "添加工作人员", "add staff",
+        ),
+        "disable": (lambda: disable_staff(clerk, "001", now=T0), "停用账号", "disable an account"),
+        "enable": (lambda: enable_staff(clerk, "101", now=T0), "启用账号", "enable an account"),
+        "role": (lambda: set_role(clerk, "101", "supervisor", now=T0), "更改角色", "change a role"),
+        "password": (
+            lambda: change_password(clerk, "001", "taken-over-pw", now=T0),
+            "重设他人密码", "set another person's password",
+        ),
+        "idle": (
+            lambda: accounts.set_session_idle(clerk, 60),
+            "修改空闲登出时间", "change the idle limit",
+        ),
+        "desk_lock": (
+            lambda: accounts.set_desk_lock_minutes(clerk, 10),
+            "修改锁屏时间", "change the desk lock time",
+        ),
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "operation", ["add", "disable", "enable", "role", "password", "idle", "desk_lock"]
+)
+def test_an_officer_is_refused_naming_the_operation(clerk: Desk, operation: str) -> None:
+    call, zh, en = _supervisor_only(clerk)[operation]
+    before = (staff_events("001"), staff_events("101"), list(Setting.select().tuples()))
+    error = refused(call)
+    assert (error.zh, error.en) == (
+        f"只有负责人（主管，supervisor）可以{zh}，工作人员 101 不是负责人",
+        f"only a supervisor may {en}; staff 101 is not one",
+    )
+    after = (staff_events("001"), staff_events("101"), list(Setting.select().tuples()))
+    assert after == before
+    assert Staff.get(Staff.code == "101").role == "officer"
+
+
+# ── adding, disabling, enabling, roles: refusals in full and the events recorded ──
+
+
+def test_adding_staff_records_who_added_whom_and_refuses_in_full(desk: Desk) -> None:
+    officer = add_staff(desk, "101", "张敏", password=OFFICER_PW, now=T0)
+    boss = add_staff(desk, "201", "陈静", "supervisor", password="chenjing-pw", now=T0 + MINUTE)
+    assert (officer.role, boss.role) == ("officer", "supervisor")
+    assert Staff.get(Staff.code == "101").password_changed_at == T0
+    assert staff_events("101") == [("added", T0, "001", "SXSQ01", "窗口人员（officer）")]
+    assert staff_events("201") == [("added", T0 + MINUTE, "001", "SXSQ01", "负责人（supervisor）")]
+    error = refused(add_staff, desk, "101", "张敏敏", password="another-pw", now=T0)
+    assert (error.zh, error.en) == ("工作人员编号 101 已存在", "staff code 101 already exists")
+    error = refused(add_staff, desk, "102", "刘洋", "admin", password="liuyang-pw", now=T0)
+    assert (error.zh, error.en) == (
+        "角色应为 officer 或 supervisor",
+        "role must be officer or supervisor",
+    )
+    for guessable in ("CLERK2026", "阿卜杜热合曼·买买提"):  # the code and the name
+        error = refused(add_staff, desk, "clerk2026", "阿卜杜热合曼·买买提", password=guessable)
+        assert error.en.startswith("this password is too easy to guess"), guessable
+    assert not Staff.select().where(Staff.code.in_(["102", "clerk2026"])).exists()
+
+
+def test_disabling_ends_only_that_persons_sessions_and_is_recorded(desk: Desk, clerk: Desk) -> None:
+    sign_in("101", OFFICER_PW, now=T0)
+    sign_in("101", OFFICER_PW, now=T0 + MINUTE)
+    sign_in("001", PASSWORD, now=T0)
+    later = T0 + 5 * MINUTE
+    disabled = disable_staff(desk, "101", "调离本社区", now=later)
+    assert disabled.active is False and Staff.get(Staff.code == "101").active is False
+    assert sessions("101") == [later, later]
+    assert sessions("001") == [None]
+    assert staff_events("101")[-1] == ("disabled", later, "001", "SXSQ01", "调离本社区")
+    error = refused(disable_staff, desk, "101", now=later)
+    assert (error.zh, error.en) == ("工作人员 101 已是停用状态", "101 is already disabled")
+    error = refused(disable_staff, desk, "999", now=later)
+    assert (error.zh, error.en) == ("工作人员 999 不存在", "staff code 999 does not exist")
+    assert accounts.disable_refusal(desk, "101") is not None
+    assert accounts.disable_refusal(desk, "001") is not None  # the only supervisor
+
+
+def test_the_only_supervisor_who_can_sign_in_is_kept_in_full(desk: Desk, clerk: Desk) -> None:
+    expected = (
+        "001 是唯一可登录的负责人，不能停用或改为窗口人员；请先添加另一名负责人",
+        "001 is the only supervisor who can sign in; add another one first",
+    )
+    for call in (
+        lambda: disable_staff(desk, "001", now=T0),
+        lambda: set_role(desk, "001", "officer", now=T0),
+    ):
+        error = refused(call)
+        assert (error.zh, error.en) == expected
+    # A second supervisor without a password, or disabled, does not count.
+    add_staff(desk, "201", "陈静", "supervisor", password="chenjing-pw", now=T0)
+    Staff.update(password_hash="").where(Staff.code == "201").execute()
+    assert refused(disable_staff, desk, "001", now=T0).en == expected[1]
+    change_password(desk, "201", "chenjing-pw2", now=T0)
+    disable_staff(desk, "201", now=T0)
+    assert refused(set_role, desk, "001", "officer", now=T0).en == expected[1]
+    # A disabled supervisor may be made an officer; an officer does not count either.
+    assert set_role(desk, "201", "officer", now=T0).role == "officer"
+    enable_staff(desk, "201", now=T0)
+    assert refused(set_role, desk, "001", "officer", now=T0).en == expected[1]
+    assert Staff.get(Staff.code == "001").role == "supervisor"
+
+
+def test_enabling_lifts_the_lock_and_is_recorded(desk: Desk, clerk: Desk) -> None:
+    for _ in range(3):
+        refused(sign_in, "101", "wrong-password", now=T0)
+    disable_staff(desk, "101", now=T0)
+    later = T0 + MINUTE
+    enabled = enable_staff(desk, "101", "返岗", now=later)
+    row = Staff.get(Staff.code == "101")
+    assert (enabled.active, row.active, row.failed_count, row.locked_until) == (
+        True, True, 0, None,
+    )  # fmt: skip
+    assert staff_events("101")[-1] == ("enabled", later, "001", "SXSQ01", "返岗")
+    assert enable_staff(desk, "101", now=later).active is True  # enabling again is harmless
+    assert staff_events("101")[-1] == ("enabled", later, "001", "SXSQ01", "")
+    sign_in("101", OFFICER_PW, now=later)
+    error = refused(enable_staff, desk, "999", now=later)
+    assert (error.zh, error.en) == ("工作人员 999 不存在", "staff code 999 does not exist")
+
+
+def test_a_role_change_is_recorded_and_the_same_role_changes_nothing(
+    desk: Desk, clerk: Desk
+) -> None:
+    later = T0 + MINUTE
+    same = set_role(desk, "101", "officer", now=later)
+    assert same.role == "officer" and len(staff_events("101")) == 1
+    promoted = set_role(desk, "101", "supervisor", now=later)
+    assert promoted.role == "supervisor" == Staff.get(Staff.code == "101").role
+    assert staff_events("101")[-1] == (
+        "role_changed", later, "001", "SXSQ01", "officer→supervisor",
+    )  # fmt: skip
+    demoted = set_role(desk, "001", "officer", now=later + MINUTE)  # 101 is a supervisor now
+    assert demoted.role == "officer"
+    assert staff_events("001")[-1] == (
+        "role_changed", later + MINUTE, "001", "SXSQ01", "supervisor→officer",
+    )  # fmt: skip
+    error = refused(set_role, desk, "101", "boss", now=later)
+    assert (error.zh, error.en) == (
+        "角色应为 officer 或 supervisor",
+        "role must be officer or supervisor",
+    )
+    error = refused(set_role, load_desk("101"), "999", "officer", now=later)
+    assert (error.zh, error.en) == ("工作人员 999 不存在", "staff code 999 does not exist")
+
+
+# ── passwords: set by a supervisor, changed by oneself ──
+
+
+def test_a_supervisor_sets_another_persons_password(desk: Desk, clerk: Desk) -> None:
+    sign_in("101", OFFICER_PW, now=T0)
+    sign_in("001", PASSWORD, now=T0)
+    for _ in range(3):
+        refused(sign_in, "101", "wrong-password", now=T0)
+    later = T0 + MINUTE
+    changed = change_password(desk, "101", "a-new-password", now=later)
+    row = Staff.get(Staff.code == "101")
+    assert (changed.failed_count, row.failed_count, row.locked_until) == (0, 0, None)
+    assert row.password_changed_at == later
+    assert sessions("101") == [later] and sessions("001") == [None]
+    assert staff_events("101")[-1] == ("password_changed", later, "001", "SXSQ01", "负责人重设")
+    sign_in("101", "a-new-password", now=later)
+    sign_in("001", PASSWORD, now=later)  # only 101's password was changed
+    assert staff_events("001")[-1][0] == "signed_in"
+    error = refused(change_password, desk, "101", "zzzzzzzz", now=later)
+    assert error.en.startswith("this password is too easy to guess")
+    error = refused(change_password, desk, "101", "short", now=later)
+    assert error.en == "a password needs at least 8 characters"
+    error = refused(change_password, desk, "999", "a-new-password", now=later)
+    assert (error.zh, error.en) == ("工作人员 999 不存在", "staff code 999 does not exist")
+
+
+def test_changing_ones_own_password(desk: Desk, clerk: Desk) -> None:
+    sign_in("101", OFFICER_PW, now=T0)
+    later = T0 + MINUTE
+    for current in (None, "not-the-password", ""):
+        error = refused(change_password, clerk, None, "brand-new-pw", current_password=current,
+                        now=later)  # fmt: skip
+        assert (error.zh, error.en) == ("当前密码不正确", "the current password is wrong")
+    assert len(staff_events("101")) == 2  # added, signed_in: a wrong current one writes nothing
+    error = refused(change_password, clerk, "101", "101", current_password=OFFICER_PW, now=later)
+    assert error.en == "a password needs at least 8 characters"
+    change_password(clerk, "101", "brand-new-pw", current_password=OFFICER_PW, now=later)
+    assert Staff.get(Staff.code == "101").password_changed_at == later
+    assert sessions("101") == [None]  # one's own sessions go on
+    assert staff_events("101")[-1] == ("password_changed", later, "101", "SXSQ01", "本人修改")
+    sign_in("101", "brand-new-pw", now=later)
+
+
+@pytest.mark.parametrize("own", [True, False])
+def test_a_new_password_is_checked_against_that_persons_code_and_name(
+    desk: Desk, own: bool
+) -> None:
+    name = "阿卜杜热合曼·买买提"  # ten characters: long enough to be tried as a password
+    add_staff(desk, "clerk2026", name, password="first-pass", now=T0)
+    by = load_desk("clerk2026") if own else desk
+    current = "first-pass" if own else None
+    for guessable in ("CLERK2026", name):
+        error = refused(change_password, by, "clerk2026", guessable, current_password=current,
+                        now=T0)  # fmt: skip
+        assert error.en.startswith("this password is too easy to guess"), guessable
+    assert len(staff_events("clerk2026")) == 1  # added
+
+
+# ── the desk's locked screen and whoami ──
+
+
+def test_unlocking_the_desk_takes_that_persons_password_with_the_lock(
+    desk: Desk, clerk: Desk
+) -> None:
+    accounts.confirm_password(clerk, OFFICER_PW, now=T0)
+    for wrong_one in (PASSWORD, "wrong-password"):  # the supervisor's is not the clerk's
+        error = refused(accounts.confirm_password, clerk, wrong_one, now=T0)
+        assert (error.zh, error.en) == ("工号或密码不正确", "wrong staff code or password")
+    locked = "too many wrong passwords: the account is locked until 09:00:30 (or a supervisor "
+    assert refused(accounts.confirm_password, clerk, "wrong-again", now=T0).en.startswith(locked)
+    assert refused(accounts.confirm_password, clerk, OFFICER_PW, now=T0).en.startswith(locked)
+    assert staff_events("101")[1:] == [
+        ("sign_in_failed", T0, None, "SXSQ01", "第1次"),
+        ("sign_in_failed", T0, None, "SXSQ01", "第2次"),
+        ("sign_in_failed", T0, None, "SXSQ01", "第3次"),
+        ("locked", T0, None, "SXSQ01", "至 09:00:30"),
+    ]
+    accounts.confirm_password(clerk, OFFICER_PW, now=T0 + dt.timedelta(seconds=30))
+    assert len(staff_events("001")) == 1  # nothing was counted against the supervisor
+
+
+def test_session_info_at_a_given_moment(database: peewee.Database) -> None:
+    _, token = sign_in("001", PASSWORD, now=T0)
+    info = accounts.session_info(token, now=T0 + 10 * MINUTE)
+    assert info == {
+        "code": "001",
+        "name": "值班窗口人员",
+        "role": "supervisor",
+        "signed_in_at": "2026-11-27 09:00:00",
+        "expires_at": "2026-11-27 09:40:00",
+        "idle_minutes": 30,
+    }
+
+
+# ── what the desk and the CLI show of each account ──
+
+
+def test_staff_view_and_list(desk: Desk, clerk: Desk) -> None:
+    for _ in range(3):
+        refused(sign_in, "101", "wrong-password", now=T0)
+    until = T0 + dt.timedelta(seconds=30)
+    add_staff(desk, "050", "李华", password="lihua-pass", now=T0)
+    Staff.update(password_hash="").where(Staff.code == "050").execute()
+    rows = list_staff(now=T0)
+    assert [r["code"] for r in rows] == ["001", "050", "101"]
+    assert rows[2] == {
+        "code": "101",
+        "name": "张敏",
+        "role": "officer",
+        "active": True,
+        "password_set": True,
+        "locked_until": iso_local(until),
+    }
+    assert rows[1]["password_set"] is False and rows[0]["role"] == "supervisor"
+    row = Staff.get(Staff.code == "101")
+    assert staff_view(row, until - dt.timedelta(seconds=1))["locked_until"] == iso_local(until)
+    assert staff_view(row, until)["locked_until"] is None  # the lock has ended
+    assert list_staff(now=until)[2]["locked_until"] is None
+    disable_staff(desk, "101", now=T0)
+    assert list_staff(now=T0)[2]["active"] is False
+    assert staff_events("101")[-1] == ("disabled", T0, "001", "SXSQ01", "")
+
+
+# ── settings at their edges ──
+
+
+@pytest.mark.parametrize(("minutes", "allowed"), [(0, False), (1, True), (480, True), (481, False)])
+def test_the_idle_limit_at_its_edges(desk: Desk, minutes: int, allowed: bool) -> None:
+    if allowed:
+        assert accounts.set_session_idle(desk, minutes) == minutes
+        assert accounts.session_idle() == minutes
+        return
+    error = refused(accounts.set_session_idle, desk, minutes)
+    assert (error.zh, error.en) == (
+        "空闲登出时间应在1至480分钟之间",
+        "the idle limit must be 1 to 480 minutes",
+    )
+    assert accounts.session_idle() == 30
+
+
+@pytest.mark.parametrize(("minutes", "allowed"), [(0, False), (1, True), (60, True), (61, False)])
+def test_the_desk_lock_at_its_edges(desk: Desk, minutes: int, allowed: bool) -> None:
+    if allowed:
+        assert accounts.set_desk_lock_minutes(desk, minutes) == minutes
+        assert accounts.desk_lock_minutes() == minutes
+        return
+    error = refused(accounts.set_desk_lock_minutes, desk, minutes)
+    assert (error.zh, error.en) == (
+        "锁屏时间应在1至60分钟之间",
+        "the lock time must be 1 to 60 minutes",
+    )
+    assert accounts.desk_lock_minutes() == 5
+
+
+@pytest.mark.parametrize(
+    ("stored", "idle", "lock"),
+    [(None, 30, 5), ("", 30, 5), ("abc", 30, 5), ("0", 1, 1), ("-5", 1, 1), ("7", 7, 7),
+     ("61", 61, 60), ("999", 480, 60)],
+)  # fmt: skip
+def test_stored_limits_are_read_within_their_range(
+    database: peewee.Database, stored: str | None, idle: int, lock: int
+) -> None:
+    """A value written by hand (or by an older version) is read with the defaults and bounds."""
+    if stored is not None:
+        for key in ("session_idle_minutes", "desk_lock_minutes"):
+            set_setting(key, stored)
+    assert (accounts.session_idle(), accounts.desk_lock_minutes()) == (idle, lock)
+
+
+# ── the CLI's session file ──
+
+
+def test_forgetting_a_token_keeps_the_others(database: peewee.Database) -> None:
+    path = accounts.save_token("token-a", "sqlite:///a.db")
+    accounts.save_token("token-b", "sqlite:///b.db")
+    accounts.forget_token("sqlite:///a.db")
+    assert json.loads(path.read_text(encoding="utf-8")) == {
+        "sessions": {"sqlite:///b.db": "token-b"}
+    }
+    assert accounts.saved_token("sqlite:///a.db") is None
+    assert accounts.saved_token("sqlite:///b.db") == "token-b"
+    # Nothing to forget: the file is not rewritten (a rewrite would indent this compact JSON).
+    written = json.dumps({"sessions": {"sqlite:///b.db": "token-b"}})
+    path.write_text(written, encoding="utf-8")
+    accounts.forget_token("sqlite:///nobody.db")
+    assert path.read_text(encoding="utf-8") == written
+    accounts.save_token("token-here")  # the key defaults to this database's
+    accounts.forget_token()
+    assert accounts.saved_token() is None
+    assert accounts.saved_token("sqlite:///b.db") == "token-b"
