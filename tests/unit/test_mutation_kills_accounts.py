@@ -407,3 +407,78 @@ def test_forgetting_a_token_keeps_the_others(database: peewee.Database) -> None:
     accounts.forget_token()
     assert accounts.saved_token() is None
     assert accounts.saved_token("sqlite:///b.db") == "token-b"
+
+
+# ── the row lock an account change holds (PostgreSQL; SQLite's write lock does the same) ──
+
+
+def _while_held(change: Callable[[], None], act: Callable[[], object]) -> str:
+    """Counter A has made `change` to account 101 (row locked, not committed) when counter B
+    runs `act`; B's outcome ("done" or its refusal) once A has committed."""
+    import threading
+
+    from db.connection import db
+
+    holding, release = threading.Event(), threading.Event()
+    outcome: list[str] = []
+
+    def counter_a() -> None:
+        with db.connection_context(), db.atomic():
+            accounts._staff("101", lock=True)
+            change()
+            holding.set()
+            release.wait(10)
+
+    def counter_b() -> None:
+        with db.connection_context():
+            try:
+                act()
+                outcome.append("done")
+            except CounterError as exc:
+                outcome.append(exc.en)
+
+    first = threading.Thread(target=counter_a)
+    first.start()
+    assert holding.wait(10)
+    second = threading.Thread(target=counter_b)
+    second.start()
+    second.join(1.0)
+    assert second.is_alive()  # B waits for A
+    release.set()
+    first.join(10)
+    second.join(10)
+    return outcome[0]
+
+
+def test_two_supervisors_disabling_one_account_at_once(desk: Desk, clerk: Desk) -> None:
+    def change() -> None:
+        Staff.update(active=False).where(Staff.code == "101").execute()
+
+    outcome = _while_held(change, lambda: disable_staff(desk, "101", now=T0))
+    assert outcome == "101 is already disabled"
+    assert [kind for kind, *_ in staff_events("101")] == ["added"]
+
+
+def test_two_supervisors_promoting_one_account_at_once(desk: Desk, clerk: Desk) -> None:
+    def change() -> None:
+        Staff.update(role="supervisor").where(Staff.code == "101").execute()
+
+    assert _while_held(change, lambda: set_role(desk, "101", "supervisor", now=T0)) == "done"
+    assert [kind for kind, *_ in staff_events("101")] == ["added"]  # nothing left to change
+
+
+def test_a_reset_and_the_persons_own_change_at_once(desk: Desk, clerk: Desk) -> None:
+    """A supervisor resets 101's password while 101 changes it with the old one: 101 waits,
+    and is then told the old password is no longer the current one."""
+
+    def change() -> None:
+        Staff.update(password_hash=accounts.hash_password("reset-by-boss")).where(
+            Staff.code == "101"
+        ).execute()
+
+    outcome = _while_held(
+        change,
+        lambda: change_password(clerk, None, "my-own-choice", current_password=OFFICER_PW, now=T0),
+    )
+    assert outcome == "the current password is wrong"
+    sign_in("101", "reset-by-boss", now=T0)
