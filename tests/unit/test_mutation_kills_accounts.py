@@ -482,3 +482,45 @@ def test_a_reset_and_the_persons_own_change_at_once(desk: Desk, clerk: Desk) -> 
     )
     assert outcome == "the current password is wrong"
     sign_in("101", "reset-by-boss", now=T0)
+
+
+# ── the second mutation pass: what the first tests still let through ──
+
+
+def test_an_account_is_created_at_the_given_moment(desk: Desk) -> None:
+    added = add_staff(desk, "101", "张敏", password=OFFICER_PW, now=T0)
+    stored = Staff.get(Staff.code == "101")
+    assert (added.created_at, stored.created_at, stored.password_changed_at) == (T0, T0, T0)
+
+
+def test_enabling_one_account_leaves_the_others_as_they_are(desk: Desk, clerk: Desk) -> None:
+    add_staff(desk, "102", "刘洋", password="liuyang-pw", now=T0)
+    disable_staff(desk, "101", now=T0)
+    disable_staff(desk, "102", now=T0)
+    enable_staff(desk, "101", now=T0)
+    assert [(s.code, s.active) for s in Staff.select().order_by(Staff.code)] == [
+        ("001", True), ("101", True), ("102", False),
+    ]  # fmt: skip
+
+
+def test_session_info_is_of_that_session(desk: Desk, clerk: Desk) -> None:
+    sign_in("001", PASSWORD, now=T0)
+    _, token = sign_in("101", OFFICER_PW, now=T0 + MINUTE)
+    info = accounts.session_info(token, now=T0 + 2 * MINUTE)
+    assert (info["code"], info["signed_in_at"], info["expires_at"]) == (
+        "101", "2026-11-27 09:01:00", "2026-11-27 09:32:00",
+    )  # fmt: skip
+
+
+def test_the_session_file_key_of_each_engine(database: peewee.Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The key names the database a token belongs to: a file's absolute path, or the server,
+    port and database name with the user (never a password); no connection is made."""
+    server = peewee.PostgresqlDatabase(
+        "ziyang", user="counter", host="db.local", port=5433, password="secret"
+    )
+    assert accounts.database_key(server) == "postgresql://counter@db.local:5433/ziyang"
+    bare = peewee.PostgresqlDatabase("ziyang")
+    assert accounts.database_key(bare) == "postgresql://@:5432/ziyang"
+    other = peewee.SqliteDatabase(str(tmp_path / "other.db"))
+    assert accounts.database_key(other) == str((tmp_path / "other.db").absolute())
+    assert accounts.database_key() != accounts.database_key(other)
