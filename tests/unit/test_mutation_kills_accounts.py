@@ -524,3 +524,37 @@ def test_the_session_file_key_of_each_engine(database: peewee.Database, tmp_path
     other = peewee.SqliteDatabase(str(tmp_path / "other.db"))
     assert accounts.database_key(other) == str((tmp_path / "other.db").absolute())
     assert accounts.database_key() != accounts.database_key(other)
+
+
+@pytest.mark.parametrize(
+    ("user", "file"),
+    [("wangfang", "session-wangfang.json"), ("wang fang/../x_1-2", "session-wangfangx_1-2.json"),
+     ("../", "session-user.json"), ("张敏", "session-张敏.json")],
+)  # fmt: skip
+def test_the_session_file_is_named_after_the_os_user(
+    database: peewee.Database, monkeypatch: pytest.MonkeyPatch, user: str, file: str
+) -> None:
+    """Only letters, digits, - and _ of the OS user name go into the file name."""
+    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(variable, user)
+    assert accounts.session_file().name == file
+
+
+def test_the_session_file_without_an_os_user_name(
+    database: peewee.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import getpass
+    import os
+
+    def no_user() -> str:
+        raise KeyError("no passwd entry")
+
+    monkeypatch.setattr(getpass, "getuser", no_user)
+    assert accounts.session_file().name == f"session-{os.getuid()}.json"
+
+
+def test_a_session_file_that_is_not_an_object_holds_no_token(database: peewee.Database) -> None:
+    path = accounts.save_token("token-a", "sqlite:///a.db")
+    for content in ("[1, 2]", '"text"', '{"sessions": [1]}', "{not json"):
+        path.write_text(content, encoding="utf-8")
+        assert accounts.saved_token("sqlite:///a.db") is None, content
