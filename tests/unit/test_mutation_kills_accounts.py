@@ -558,3 +558,40 @@ def test_a_session_file_that_is_not_an_object_holds_no_token(database: peewee.Da
     for content in ("[1, 2]", '"text"', '{"sessions": [1]}', "{not json"):
         path.write_text(content, encoding="utf-8")
         assert accounts.saved_token("sqlite:///a.db") is None, content
+
+
+# ── sessions: resuming and signing out touch that session only ──
+
+
+def test_resuming_keeps_that_session_alive_at_this_counter(desk: Desk, clerk: Desk) -> None:
+    from db.setup import add_place
+
+    add_place("城关镇新城社区")
+    _, mine = sign_in("101", OFFICER_PW, now=T0)
+    sign_in("001", PASSWORD, now=T0)
+    later = T0 + 10 * MINUTE
+    here = accounts.resume(mine, community="城关镇新城社区", counter_no=3, now=later)
+    assert (here.staff_code, here.community, here.counter_no) == ("101", "城关镇新城社区", 3)
+    rows = StaffSession.select().order_by(StaffSession.id)
+    assert [(s.last_seen, s.expires_at) for s in rows] == [
+        (later, later + 30 * MINUTE), (T0, T0 + 30 * MINUTE),
+    ]  # fmt: skip
+
+
+def test_signing_out_ends_that_session_and_is_recorded(desk: Desk, clerk: Desk) -> None:
+    sign_in("001", PASSWORD, now=T0)
+    _, mine = sign_in("101", OFFICER_PW, client="desk", counter_no=2, now=T0)
+    later = T0 + 5 * MINUTE
+    assert accounts.sign_out(mine, now=later) is True
+    assert sessions("001") == [None] and sessions("101") == [later]
+    assert staff_events("101")[-1] == ("signed_out", later, None, "SXSQ02", "desk")
+
+
+def test_a_session_file_that_cannot_be_replaced_leaves_no_temporary_file(
+    database: peewee.Database,
+) -> None:
+    path = accounts.session_file()
+    path.mkdir(parents=True)  # a folder where the file should be: the replace fails
+    with pytest.raises(IsADirectoryError):
+        accounts.save_token("token-a", "sqlite:///a.db")
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
