@@ -587,6 +587,32 @@ def test_signing_out_ends_that_session_and_is_recorded(desk: Desk, clerk: Desk) 
     assert staff_events("101")[-1] == ("signed_out", later, None, "SXSQ02", "desk")
 
 
+def test_signing_in_at_a_counter_of_another_community(desk: Desk, clerk: Desk) -> None:
+    from db.setup import add_place
+
+    add_place("城关镇新城社区")
+    here, token = sign_in(
+        "101", OFFICER_PW, community="城关镇新城社区", counter_no=4, client="desk", now=T0
+    )
+    assert (here.community, here.counter_no) == ("城关镇新城社区", 4)
+    assert here.counter_code.endswith("04") and here.counter_code != "SXSQ04"  # its own office
+    assert len(token) == 43  # 32 random bytes, URL-safe base64
+    row = StaffSession.get()
+    assert (row.client, row.counter_code) == ("desk", here.counter_code)
+    assert staff_events("101")[-1] == ("signed_in", T0, None, here.counter_code, "desk")
+
+
+def test_an_account_without_a_password_is_told_how_to_get_one(desk: Desk, clerk: Desk) -> None:
+    Staff.update(password_hash="").where(Staff.code == "101").execute()
+    error = refused(sign_in, "101", OFFICER_PW, now=T0)
+    assert (error.zh, error.en) == (
+        "工作人员 101 尚未设置密码：请负责人运行 staff passwd 101"
+        "（首位负责人用 init --supervisor 工号 --password-stdin）",
+        "staff 101 has no password yet: a supervisor runs 'staff passwd 101' "
+        "(the first supervisor: init --supervisor CODE --password-stdin)",
+    )
+
+
 def test_a_session_file_that_cannot_be_replaced_leaves_no_temporary_file(
     database: peewee.Database,
 ) -> None:
