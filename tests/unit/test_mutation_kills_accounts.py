@@ -621,3 +621,36 @@ def test_a_session_file_that_cannot_be_replaced_leaves_no_temporary_file(
     with pytest.raises(IsADirectoryError):
         accounts.save_token("token-a", "sqlite:///a.db")
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+
+
+# ── signing in: failures and the lock concern that account only ──
+
+
+def test_a_right_password_clears_earlier_failures_and_a_lock_is_that_accounts(
+    desk: Desk, clerk: Desk
+) -> None:
+    for _ in range(2):
+        refused(sign_in, "101", "wrong-password", now=T0)
+    assert Staff.get(Staff.code == "101").failed_count == 2
+    sign_in("101", OFFICER_PW, now=T0)
+    assert Staff.get(Staff.code == "101").failed_count == 0  # the next wrong one is the first
+    for _ in range(3):
+        refused(sign_in, "101", "wrong-password", now=T0)
+    rows = {s.code: (s.failed_count, s.locked_until) for s in Staff.select()}
+    assert rows == {"001": (0, None), "101": (3, T0 + dt.timedelta(seconds=30))}
+    sign_in("001", PASSWORD, now=T0)
+
+
+def test_the_first_supervisor_is_made_at_the_given_moment_with_no_counter(
+    database: peewee.Database,
+) -> None:
+    from db.chain import guards_lifted
+    from db.connection import db
+
+    with guards_lifted(db.obj):  # a new database: the fixture's supervisor taken out again
+        StaffSession.delete().execute()
+        StaffEvent.delete().execute()
+        Staff.delete().execute()
+    staff, created = accounts.create_first_supervisor("009", "赵磊", "zhaolei-pw", now=T0)
+    assert created and (staff.created_at, staff.password_changed_at) == (T0, T0)
+    assert staff_events("009") == [("added", T0, None, "", "init：首位负责人")]
