@@ -654,3 +654,54 @@ def test_the_first_supervisor_is_made_at_the_given_moment_with_no_counter(
     staff, created = accounts.create_first_supervisor("009", "赵磊", "zhaolei-pw", now=T0)
     assert created and (staff.created_at, staff.password_changed_at) == (T0, T0)
     assert staff_events("009") == [("added", T0, None, "", "init：首位负责人")]
+
+
+def _no_passwords(keep: bool) -> None:
+    """A database from before accounts (keep=True: its staff stay, without passwords) or a new
+    one (keep=False: no staff at all)."""
+    from db.chain import guards_lifted
+    from db.connection import db
+
+    with guards_lifted(db.obj):
+        StaffSession.delete().execute()
+        if keep:
+            Staff.update(password_hash="").execute()
+        else:
+            StaffEvent.delete().execute()
+            Staff.delete().execute()
+
+
+def test_the_first_supervisor_refusals_in_full(desk: Desk, clerk: Desk) -> None:
+    error = refused(accounts.create_first_supervisor, "900", "冒名者", "impostor-pw", now=T0)
+    assert (error.zh, error.en) == (
+        "本数据库已有可登录的工作人员账号：请由负责人登录后用 staff add 添加账号、staff passwd 设置密码",
+        "this database already has accounts with passwords: a supervisor signs in and uses "
+        "'staff add' or 'staff passwd'",
+    )
+    _no_passwords(keep=True)
+    error = refused(accounts.create_first_supervisor, "900", "冒名者", "impostor-pw", now=T0)
+    assert (error.zh, error.en) == (
+        "本数据库已有工作人员但都未设置密码：请用现有负责人的工号（不是 900）设置首个密码",
+        "this database has staff without passwords: give the code of one of its supervisors "
+        "(not 900) to set the first password",
+    )
+    error = refused(accounts.create_first_supervisor, "101", None, "zhangmin-new", now=T0)
+    assert (error.zh, error.en) == (
+        "工作人员 101 不是在岗的负责人，不能用 init 设置首个密码",
+        "staff 101 is not an active supervisor",
+    )
+    staff, created = accounts.create_first_supervisor("001", None, "first-pass-1", now=T0)
+    assert (created, staff.code, staff.password_changed_at) == (False, "001", T0)
+    assert staff_events("001")[-1] == ("password_changed", T0, None, "", "init：首次设置密码")
+    sign_in("001", "first-pass-1", now=T0)
+
+
+def test_a_new_database_needs_the_first_supervisors_name(database: peewee.Database) -> None:
+    _no_passwords(keep=False)
+    for name in (None, ""):
+        error = refused(accounts.create_first_supervisor, "009", name, "zhaolei-pw", now=T0)
+        assert (error.zh, error.en) == (
+            "首位负责人须写姓名（--supervisor-name）",
+            "the first supervisor needs a name (--supervisor-name)",
+        )
+    assert not Staff.select().exists()
