@@ -631,13 +631,14 @@ def test_a_right_password_clears_earlier_failures_and_a_lock_is_that_accounts(
 ) -> None:
     for _ in range(2):
         refused(sign_in, "101", "wrong-password", now=T0)
+    refused(sign_in, "001", "wrong-password", now=T0)
     assert Staff.get(Staff.code == "101").failed_count == 2
     sign_in("101", OFFICER_PW, now=T0)
     assert Staff.get(Staff.code == "101").failed_count == 0  # the next wrong one is the first
     for _ in range(3):
         refused(sign_in, "101", "wrong-password", now=T0)
     rows = {s.code: (s.failed_count, s.locked_until) for s in Staff.select()}
-    assert rows == {"001": (0, None), "101": (3, T0 + dt.timedelta(seconds=30))}
+    assert rows == {"001": (1, None), "101": (3, T0 + dt.timedelta(seconds=30))}
     sign_in("001", PASSWORD, now=T0)
 
 
