@@ -27,7 +27,7 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from db import migrations
-from db.audit import append
+from db.audit import append, lock_chain
 from db.clock import now
 from db.connection import data_dir, db, shown_location
 from db.models import Setting, Staff, StaffEvent, StaffSession
@@ -182,9 +182,14 @@ def require_supervisor(
 
 
 def _staff(code: str, *, lock: bool = False) -> Staff:
+    """The account by code; `lock` holds its row until commit (PostgreSQL), after the chain:
+    every change appends an event naming two accounts (whose, and by whom), so two supervisors
+    changing each other's accounts at once would otherwise each hold one row and wait for the
+    other's (a deadlock). Request steps queue for the chain first the same way."""
     code = check_staff_code(code)
     query = Staff.select().where(Staff.code == code)
     if lock and isinstance(db.obj, peewee.PostgresqlDatabase):
+        lock_chain()
         query = query.for_update()
     staff = query.first()
     if staff is None:

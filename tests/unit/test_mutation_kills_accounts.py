@@ -706,3 +706,44 @@ def test_a_new_database_needs_the_first_supervisors_name(database: peewee.Databa
             "the first supervisor needs a name (--supervisor-name)",
         )
     assert not Staff.select().exists()
+
+
+def test_two_supervisors_changing_each_other_at_once_never_deadlock(
+    database: peewee.Database, desk: Desk
+) -> None:
+    """Each holds the other's account row, then records the change (an event naming both):
+    on PostgreSQL the chain is taken before the row, so one waits for the other instead of a
+    deadlock (SQLite's one write lock makes the second wait at its start)."""
+    import threading
+
+    from db.audit import append
+    from db.connection import db
+
+    add_staff(desk, "201", "陈静", password=OFFICER_PW, role="supervisor", now=T0)
+    add_staff(desk, "202", "刘洋", password=OFFICER_PW, role="supervisor", now=T0)
+    ids = {code: Staff.get(Staff.code == code).id for code in ("201", "202")}
+    locked = {"201": threading.Event(), "202": threading.Event()}
+    errors: list[BaseException] = []
+
+    def supervisor(me: str, other: str) -> None:
+        try:
+            with db.connection_context(), db.atomic():
+                accounts._staff(other, lock=True)
+                locked[other].set()
+                locked[me].wait(2)  # the other has (or, waiting for the chain, has not) its row
+                append(
+                    StaffEvent, staff=ids[other], kind="role_changed", at=T0,
+                    by_staff=ids[me], counter_code="SXSQ01", note="",
+                )  # fmt: skip
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=supervisor, args=pair) for pair in (("201", "202"), ("202", "201"))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not errors, errors
+    assert StaffEvent.select().where(StaffEvent.kind == "role_changed").count() == 2
