@@ -287,3 +287,62 @@ def test_a_range_that_ends_before_it_starts_says_so(
     assert (raised.value.zh, raised.value.en) == (
         "截止日期早于起始日期", "the range ends before it starts",
     )  # fmt: skip
+
+
+def test_a_gap_and_a_rewritten_head_are_said_in_full(
+    database: peewee.Database, history: Any
+) -> None:
+    head = audit.verify()["head"]
+    kept = f"{head['seq']}:{head['hash']}"
+    chain.remove_guards(database)
+    rows = chained_rows()
+    seq_h, table_h, id_h, _ = rows[-1]
+    raw(database, f"UPDATE {table_h} SET row_hash = ? WHERE id = ?", "cd" * 32, id_h)
+    # The head's row now fails its own hash first; put it back and rewrite what it asserts.
+    problem = audit.verify(kept)["problem"]
+    assert problem["kind"] == "edited" and problem["id"] == id_h
+    raw(database, f"UPDATE {table_h} SET row_hash = ? WHERE id = ?", head["hash"], id_h)
+    wrong = f"{seq_h}:{'ef' * 32}"
+    zh, en = shown(table_h, id_h)
+    assert audit.verify(wrong)["problem"] == {
+        "kind": "anchor", "table": table_h, "id": id_h, "seq": seq_h,
+        "zh": f"{zh}（链位 {seq_h}）的哈希与留存的链头不符：此前的记录被重写过",
+        "en": f"{en} (chain place {seq_h}) does not match the kept head: the history up to it "
+        "was rewritten",
+    }  # fmt: skip
+    # A hole in the middle names the rows on both sides.
+    (_, table_a, id_a, _), (seq_c, table_c, id_c, _) = rows[1], rows[3]
+    raw(database, f"DELETE FROM {rows[2][1]} WHERE id = ?", rows[2][2])
+    gap = audit.verify()["problem"]
+    before_zh, before_en = shown(table_a, id_a)
+    after_zh, after_en = shown(table_c, id_c)
+    assert (
+        gap["zh"] == f"链位 {rows[2][0]} 的记录缺失（已被删除）：位于 {before_zh}与 {after_zh}之间"
+    )
+    assert gap["en"] == (
+        f"chain place(s) {rows[2][0]} missing (deleted): between {before_en} and {after_en}"
+    )
+    assert gap["seq"] == seq_c
+
+
+def test_a_row_past_the_recorded_end_is_said_in_full(
+    database: peewee.Database, history: Any
+) -> None:
+    chain.remove_guards(database)
+    head = audit.verify()["head"]
+    looked = AccessLog.select().order_by(AccessLog.id).first()
+    values = {"person": looked.person_id, "staff": looked.staff_id, "counter_code": "SXSQ01",
+              "on": TODAY, "at": looked.at, "what": "查看个人信息"}  # fmt: skip
+    seq = head["seq"] + 1
+    digest = chain.row_hash(AccessLog, seq, head["hash"], values)
+    raw(database, 'INSERT INTO access_log (person_id, staff_id, counter_code, "on", at, what,'
+        " chain_seq, prev_hash, row_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", looked.person_id,
+        looked.staff_id, "SXSQ01", TODAY, looked.at, "查看个人信息", seq, head["hash"],
+        digest)  # fmt: skip
+    inserted = AccessLog.select().order_by(AccessLog.id.desc()).first()
+    assert audit.verify()["problem"] == {
+        "kind": "beyond", "table": "access_log", "id": inserted.id, "seq": seq,
+        "zh": f"access_log 第{inserted.id}行（链位 {seq}）在已记录的链尾 {seq - 1} 之后（疑为直接插入）",
+        "en": f"access_log row {inserted.id} (chain place {seq}) is past the recorded end "
+        f"{seq - 1} (inserted directly?)",
+    }  # fmt: skip
