@@ -346,3 +346,14 @@ def test_a_row_past_the_recorded_end_is_said_in_full(
         "en": f"access_log row {inserted.id} (chain place {seq}) is past the recorded end "
         f"{seq - 1} (inserted directly?)",
     }  # fmt: skip
+
+
+def test_views_are_newest_by_time_not_by_entry(database: peewee.Database, history: Any) -> None:
+    chain.remove_guards(database)
+    first, second = AccessLog.select().order_by(AccessLog.id)
+    raw(database, "UPDATE access_log SET at = ? WHERE id = ?",
+        dt.datetime.combine(TODAY, dt.time(23, 0)), first.id)  # fmt: skip
+    raw(database, "UPDATE access_log SET at = ? WHERE id = ?",
+        dt.datetime.combine(TODAY, dt.time(10, 0)), second.id)  # fmt: skip
+    listed = audit.list_views(history["desk"])["views"]
+    assert [v["at"][11:16] for v in listed] == ["23:00", "10:00"]
