@@ -94,13 +94,13 @@ def add_permits_and_requests(relocated: int, requests: int) -> None:
     )
     with db.atomic():
         rows = []
-        for index, (person_id, community) in enumerate(people):
+        for index, (person_id, community) in enumerate(people):  # type: ignore[misc]
             issued = TODAY - dt.timedelta(days=rng.randrange(30, 700))
             rows.append(
                 {
                     "number": f"610924-{issued.year}-{index:06d}",
-                    "person": person_id,
-                    "community": community,
+                    "person": person_id,  # type: ignore[has-type]
+                    "community": community,  # type: ignore[has-type]
                     "accepted_on": issued,
                     "issue_due_by": issued,
                     "issued_on": issued,
@@ -124,7 +124,7 @@ def add_permits_and_requests(relocated: int, requests: int) -> None:
         batch: list[dict[str, Any]] = []
         events: list[dict[str, Any]] = []
         for index in range(requests):
-            person_id, community = people[rng.randrange(len(people))]
+            person_id, community = people[rng.randrange(len(people))]  # type: ignore[misc]
             service = rng.choice(services)
             status, outcome = rng.choice(weighted)
             opened = TODAY - dt.timedelta(days=rng.randrange(365))
@@ -136,7 +136,7 @@ def add_permits_and_requests(relocated: int, requests: int) -> None:
             batch.append(
                 {
                     "ticket": f"SX{index % 139:03d}-{opened.year}-{index:06d}",
-                    "person": person_id,
+                    "person": person_id,  # type: ignore[has-type]
                     "service_code": service.code,
                     "service_name": service.name,
                     "side": service.side,
@@ -147,7 +147,7 @@ def add_permits_and_requests(relocated: int, requests: int) -> None:
                     "opened_at": at,
                     "promised_by": None if status == Status.REFUSED else promised,
                     "closed_on": min(promised, TODAY) if closed else None,
-                    "community": community,
+                    "community": community,  # type: ignore[has-type]
                     "counter_code": f"SX{index % 139:03d}-1",
                     "counter_no": 1,
                     "staff": staff.id,
@@ -221,8 +221,8 @@ def measure_searches(url: str, size: str, runs: int) -> None:
         "full pinyin": lambda p: p[3],
     }
     for label, text_of in kinds.items():
-        texts = [text_of(p) for p in picks]
-        op = timed(rotate([lambda text=text: search(text) for text in texts]), runs)
+        texts = [text_of(p) for p in picks]  # type: ignore[arg-type]
+        op = timed(rotate([lambda text=text: search(text) for text in texts]), runs)  # type: ignore[misc]
         raw = timed(rotate([search_floor(database, text) for text in texts]), runs)
         record(f"search {label} ({size})", op, raw[0])
     db.close()

@@ -58,7 +58,7 @@ def test_a_visit_on_postgresql(pg_demo: peewee.Database) -> None:
             await type_text(pilot, person.id_number[-6:])  # the ID's tail, searched in a worker
             for _ in range(100):
                 await pilot.pause(0.05)
-                if app.screen.query_one("#hits").option_count:
+                if app.screen.query_one("#hits").option_count:  # type: ignore[attr-defined]
                     break
             await pilot.press("enter")
             await settle(pilot)

@@ -686,7 +686,7 @@ def test_the_home_box_finds_a_household_by_number_and_opens_it(make_app: Any) ->
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, RegisterScreen)
-        assert app.screen.household["number"] == empty.number
+        assert app.screen.household["number"] == empty.number  # type: ignore[index]
         assert app.focused is app.screen.query_one("#p-name")
         assert app.screen.query_one("#p-relation").value == "户主"
 

@@ -252,7 +252,7 @@ def test_esc_asks_before_dropping_what_was_ticked_or_typed(make_app: Any) -> Non
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")
         await settle(pilot)
-        assert app.screen is screen and screen.ticked["F01"] == {"居民身份证"}
+        assert app.screen is screen and screen.ticked["F01"] == {"居民身份证"}  # type: ignore[attr-defined]
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("y")

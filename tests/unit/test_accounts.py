@@ -168,7 +168,7 @@ def test_a_disabled_account_cannot_sign_in_and_its_sessions_end(
     enable_staff(desk, "101", now=T0)
     sign_in("101", OFFICER_PW, now=T0)
     assert events("101")[-4:] == ["disabled", "sign_in_failed", "enabled", "signed_in"]
-    assert StaffEvent.get(StaffEvent.kind == "disabled").by_staff.code == "001"
+    assert StaffEvent.get(StaffEvent.kind == "disabled").by_staff.code == "001"  # type: ignore[union-attr]
 
 
 # ── roles, checked inside the operations ──
@@ -204,7 +204,7 @@ def test_an_officer_is_refused_supervisor_operations_in_the_operations_layer(
         (accounts.set_session_idle, {"desk": clerk, "minutes": 480}),
     ]
     for operation, kwargs in supervisor_only:
-        error = refused(operation, **kwargs)
+        error = refused(operation, **kwargs)  # type: ignore[arg-type]
         assert "只有负责人" in error.zh, (operation.__name__, error.zh)
     assert Staff.get(Staff.code == "101").role == "officer"
     assert not Staff.select().where(Staff.code == "102").exists()
@@ -527,7 +527,7 @@ def test_desk_lock_minutes_default_bounds_and_role(cli) -> None:  # type: ignore
     for minutes in ("0", "61"):
         refused = cli("staff", "lock-minutes", minutes, ok=False)
         assert "锁屏时间应在1至60分钟之间" in refused.stderr
-    for minutes in (1, 60):
+    for minutes in (1, 60):  # type: ignore[assignment]
         cli("staff", "lock-minutes", str(minutes))
         assert desk_lock_minutes() == minutes
     cli("staff", "add", "301", "周洁", "--password-stdin", input="officer-pass-301\n")

@@ -473,7 +473,7 @@ def _duplicate_person(make_id: IdMaker) -> str:
     )  # fmt: skip
     # a second counter that passed the duplicate check a moment earlier inserts the same ID
     row = {f.name: getattr(person, f.name) for f in Person._meta.sorted_fields if f.name != "id"}
-    row["household"] = person.household_id
+    row["household"] = person.household_id  # type: ignore[attr-defined]
     row["relation"], row["relation_code"] = "配偶", "10"  # only the ID collides, not the head
     with db.atomic():
         Person.insert(**row).execute()
@@ -559,7 +559,7 @@ def test_a_second_head_from_a_race_names_the_head_rule(
     )  # fmt: skip
     # a second counter that passed the one-head check a moment earlier inserts another head
     row = {f.name: getattr(person, f.name) for f in Person._meta.sorted_fields if f.name != "id"}
-    row["household"] = person.household_id
+    row["household"] = person.household_id  # type: ignore[attr-defined]
     row["id_number"] = make_id(dt.date(1990, 5, 6), "男")
     with pytest.raises(peewee.IntegrityError) as caught, db.atomic():
         Person.insert(**row).execute()

@@ -270,7 +270,7 @@ def test_two_halls_have_different_keys(tmp_path) -> None:  # type: ignore[no-unt
             os.environ["ZIYANG_RECEIPT_KEYS"] = str(tmp_path / name)
             ring, created = receipt_keys.ensure()
             assert created
-            seen.add(ring.keys[ring.current].secret)
+            seen.add(ring.keys[ring.current].secret)  # type: ignore[index]
     finally:
         os.environ["ZIYANG_RECEIPT_KEYS"] = own
     assert len(seen) == 2
@@ -352,6 +352,7 @@ def test_what_a_paper_claims_is_checked_against_what_its_code_covered(
 ) -> None:
     from db.receipts import verify_receipt
 
+    assert issued.promised_by is not None
     filled = {
         name: None
         if value is None
