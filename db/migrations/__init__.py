@@ -75,6 +75,6 @@ def pending(database: peewee.Database) -> list[str]:
     """The steps this database has not had. Every command asks, so it reads the step names
     only; the steps themselves (and playhouse.migrate) are imported by `upgrade`."""
     if not SchemaVersion.table_exists():
-        return step_names()
+        return list(step_names())  # a copy: the cached list stays as it is
     applied = {row.name for row in SchemaVersion.select()}
     return [name for name in step_names() if name not in applied]
