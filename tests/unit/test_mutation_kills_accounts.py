@@ -747,3 +747,15 @@ def test_two_supervisors_changing_each_other_at_once_never_deadlock(
         t.join(30)
     assert not errors, errors
     assert StaffEvent.select().where(StaffEvent.kind == "role_changed").count() == 2
+
+
+def test_the_first_password_on_an_old_database_is_not_its_owners_code_or_name(
+    desk: Desk,
+) -> None:
+    add_staff(desk, "ZYSQ2026", "欧阳诸葛司马文轩", password=OFFICER_PW, role="supervisor", now=T0)
+    _no_passwords(keep=True)
+    for guessable in ("zysq2026", "欧阳诸葛司马文轩"):  # 8 characters each: long enough
+        error = refused(accounts.create_first_supervisor, "ZYSQ2026", None, guessable, now=T0)
+        assert "太容易猜到" in error.zh, guessable
+    staff, created = accounts.create_first_supervisor("ZYSQ2026", None, "zhuge-first-1", now=T0)
+    assert (created, staff.code) == (False, "ZYSQ2026")

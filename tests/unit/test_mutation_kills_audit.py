@@ -357,3 +357,12 @@ def test_views_are_newest_by_time_not_by_entry(database: peewee.Database, histor
         dt.datetime.combine(TODAY, dt.time(10, 0)), second.id)  # fmt: skip
     listed = audit.list_views(history["desk"])["views"]
     assert [v["at"][11:16] for v in listed] == ["23:00", "10:00"]
+
+
+def test_linking_old_rows_again_touches_nothing(database: peewee.Database, history: Any) -> None:
+    """The upgrade's linking of rows written before the chain, run on a linked chain."""
+    head = audit.verify()["head"]
+    with database.atomic():
+        assert audit.fill_chain() == 0
+    after = audit.verify()
+    assert after["ok"] and after["head"] == head
