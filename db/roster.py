@@ -463,7 +463,8 @@ def _collector_paused() -> Iterator[None]:
     An import makes millions of small objects (cells, rows, verdicts, records) that live until
     it ends and form no cycles; the collector would walk all of them again and again as they
     pile up (about a third of the checking time at 64,000 rows). Reference counting still frees
-    everything at once; the collector runs again when the import ends, also on an error."""
+    everything at once; the collector runs again when the import ends, also on an error.
+    Used as a decorator, it is entered anew at each call."""
     was_on = gc.isenabled()
     gc.disable()
     try:
@@ -473,6 +474,7 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@_collector_paused()
 def import_roster(
     desk: Desk,
     path: Path,
@@ -488,26 +490,6 @@ def import_roster(
 ) -> ImportResult:
     """Check a roster and (unless `dry_run`, and unless a row is bad without `skip_bad`)
     write it. A supervisor's job: the desk's staff member must be one."""
-    with _collector_paused():
-        return _import_roster(
-            desk, path, today=today, sheet=sheet, mapping=mapping, dry_run=dry_run,
-            skip_bad=skip_bad, add_communities=add_communities, batch=batch, progress=progress,
-        )  # fmt: skip
-
-
-def _import_roster(
-    desk: Desk,
-    path: Path,
-    *,
-    today: dt.date,
-    sheet: str | None,
-    mapping: Sequence[str],
-    dry_run: bool,
-    skip_bad: bool,
-    add_communities: bool,
-    batch: int,
-    progress: Progress | None,
-) -> ImportResult:
     ensure_ready()
     require_supervisor(desk, "导入名册", "import a roster")
     columns = rules.parse_mapping(mapping)
