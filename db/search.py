@@ -38,7 +38,7 @@ from db.views import is_overdue
 from forms import permits as permit_rules
 from forms.citizen_id import check_digit, mask_id
 from forms.status import STATUS_LABELS
-from forms.text import MIDDLE_DOT, MIDDLE_DOTS, token
+from forms.text import dotted, token
 from forms.verify import normalise_code
 
 
@@ -114,7 +114,7 @@ def classify(raw: str) -> Query | None:
     if _LETTERS.fullmatch(letters):
         return Query(Kind.LETTERS, letters, normalise_code(text))
     if any(is_chinese(c) for c in text):
-        return Query(Kind.NAME, "".join(MIDDLE_DOT if c in MIDDLE_DOTS else c for c in text))
+        return Query(Kind.NAME, dotted(text))
     code = normalise_code(text)
     return Query(Kind.CODE, code) if code else None
 

@@ -127,9 +127,14 @@ def free(raw: object) -> str:
     return unicodedata.normalize("NFC", "" if raw is None else str(raw)).strip()
 
 
+def dotted(text: str) -> str:
+    """Middle-dot look-alikes (•・． and the like, as input methods type them) as U+00B7."""
+    return text.translate(_TO_MIDDLE_DOT)
+
+
 def name_text(raw: object) -> str:
     """A person's name: free text whose middle-dot look-alikes become U+00B7."""
-    return free(raw).translate(_TO_MIDDLE_DOT)
+    return dotted(free(raw))
 
 
 def clean(raw: object, zh: str, en: str, limit: int, *, required: bool = False) -> str:
