@@ -465,10 +465,7 @@ def open_desk(s: Session, signed_in: Any = None) -> None:
 
     def opened() -> Any:
         """The database, opened and checked once the sign-in screen is drawn."""
-        import os
-
-        if not wants_postgres(sys.argv[1:], os.environ):
-            import_peewee_without_psycopg2()
+        load_peewee()
         s.open()
         from db.connection import db as bound
 
@@ -2593,6 +2590,14 @@ def wants_postgres(argv: list[str], environ: Mapping[str, str]) -> bool:
     return any("postgres" in text.lower() for text in texts)
 
 
+def load_peewee() -> None:
+    """Import peewee for this run: with psycopg2 hidden unless the run may use PostgreSQL."""
+    import os
+
+    if not wants_postgres(sys.argv[1:], os.environ):
+        import_peewee_without_psycopg2()
+
+
 def import_peewee_without_psycopg2() -> None:
     """Import peewee with psycopg2 hidden, so a SQLite run does not load the PostgreSQL driver
     and libpq (about 10 ms and 7 MB at every start). peewee looks for psycopg2 once, at import;
@@ -2653,11 +2658,8 @@ def narrowed(full: typer.Typer, argv: list[str]) -> typer.Typer:
 
 
 def main() -> None:
-    import os
-
-    # The desk (no command) imports peewee only after its first screen is drawn.
-    if named_command(sys.argv[1:]) != "" and not wants_postgres(sys.argv[1:], os.environ):
-        import_peewee_without_psycopg2()
+    if named_command(sys.argv[1:]) != "":  # the desk loads it after its first screen
+        load_peewee()
     narrowed(app, sys.argv[1:])()
 
 
