@@ -11,7 +11,6 @@ import peewee
 import pytest
 
 from db import audit, chain
-from db.accounts import add_staff
 from db.models import CHAINED, AccessLog, Person
 from db.setup import load_desk
 from forms.errors import CounterError
@@ -276,7 +275,6 @@ def test_only_a_supervisor_reads_the_log_of_views(database: peewee.Database, his
         raised.value.en
         == "only a supervisor may read the log of full-data views; staff 101 is not one"
     )
-    add_staff  # noqa: B018  # (the officer was added by the history fixture)
 
 
 def test_a_range_that_ends_before_it_starts_says_so(
