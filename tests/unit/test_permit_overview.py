@@ -151,3 +151,19 @@ def test_totals_and_their_order() -> None:
     assert counts["officer"] == Counter({"张敏": 2, "刘洋": 1})
     assert ranked(counts["service"]) == [("乙", 2), ("甲", 1)]
     assert ranked(Counter({"b": 1, "a": 1, "c": 2})) == [("c", 2), ("a", 1), ("b", 1)]
+
+
+def test_overview_request_is_the_newest_that_finished_the_permit(head: str, desk: Desk) -> None:
+    """Issued, then endorsed: both requests finished the same permit; the screen's receipt is
+    the endorsement's (killed the mutant that dropped the newest-first order)."""
+    catalogue = load_catalogue()
+    issued_on = D(2025, 12, 1)
+    issued = permit_ops.issue_permit(
+        id_number=head, catalogue=catalogue, desk=desk, today=issued_on
+    )
+    day = endorsement_opens(issued.valid_until)
+    permit_ops.endorse_permit(id_number=head, catalogue=catalogue, desk=desk, today=day)
+    overview = permit_ops.permit_overview(head, catalogue, HOME, day)
+    assert overview["permit"]["number"] == issued.number
+    assert overview["request"]["service_name"] == "居住证签注"
+    assert overview["request"]["opened_on"] == day.isoformat()
