@@ -17,6 +17,7 @@ from urllib.parse import quote, unquote, urlparse
 import peewee
 import platformdirs
 
+from db.errors import driver_error
 from forms.errors import CounterError
 
 db = peewee.DatabaseProxy()
@@ -111,8 +112,7 @@ class CounterPostgresqlDatabase(peewee.PostgresqlDatabase):
         try:
             return super().execute_sql(sql, params)
         except peewee.OperationalError as exc:
-            # peewee wraps the driver's error and keeps the original as `orig`
-            cause = getattr(exc, "orig", None) or exc.__context__
+            cause = driver_error(exc)
             if getattr(cause, "pgcode", None) == "55P03":  # lock_not_available
                 raise busy_error(time.monotonic() - started) from None
             raise

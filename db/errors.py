@@ -27,11 +27,15 @@ FIELD_NAMES: dict[str, tuple[str, str]] = {
     "schema_version.name": ("数据库版本", "schema version"),
     "id_number": ("公民身份号码", "citizen ID number"),
     "ticket": ("受理编号", "ticket"),
-    # the partial unique index person_one_head: one head (户主) per household
-    "person.household_id": ("户主（每户只能有一位）", "head of household (one per household)"),
     "person_one_head": ("户主（每户只能有一位）", "head of household (one per household)"),
     "household_id": ("所属户", "household"),
     "person_id": ("当事人", "person"),
+}
+
+# Duplicates only: SQLite names the partial unique index person_one_head (one head, 户主, per
+# household) by its column, which otherwise just says which household a person belongs to.
+UNIQUE_NAMES: dict[str, tuple[str, str]] = {
+    "person.household_id": FIELD_NAMES["person_one_head"],
 }
 
 _SQLITE = re.compile(r"(UNIQUE|NOT NULL|CHECK|FOREIGN KEY) constraint failed(?::\s*(.*))?", re.I)
@@ -40,19 +44,28 @@ _PG_CONSTRAINT = re.compile(r'constraint "([^"]+)"')
 _PG_NULL = re.compile(r'null value in column "([^"]+)"(?: of relation "([^"]+)")?')
 
 
-def _field(table: str, columns: list[str]) -> tuple[str, str]:
+def _field(table: str, columns: list[str], kind: str) -> tuple[str, str]:
     """The field's name for people: the known label, else the bare column name(s)."""
+    names = {**FIELD_NAMES, **UNIQUE_NAMES} if kind == "unique" else FIELD_NAMES
     for column in columns:
         for key in (f"{table}.{column}", column):
-            if key in FIELD_NAMES:
-                return FIELD_NAMES[key]
+            if key in names:
+                return names[key]
     plain = "、".join(columns) or table or "?"
     return plain, ", ".join(columns) or table or "?"
 
 
+def driver_error(exc: BaseException) -> BaseException:
+    """The driver's own exception behind peewee's: peewee raises its wrapper while handling
+    the driver's, so that one is the wrapper's context (some versions also keep it as
+    `orig`). The driver's carries what peewee's text does not: PostgreSQL's SQLSTATE (pgcode)
+    and the table, column and constraint at fault (diag)."""
+    return getattr(exc, "orig", None) or exc.__cause__ or exc.__context__ or exc
+
+
 def _parse(exc: BaseException) -> tuple[str, str, list[str]]:
     """(kind, table, columns) of a violation: kind is unique, not_null, foreign_key or check."""
-    cause = exc.__cause__ or exc
+    cause = driver_error(exc)
     diag = getattr(cause, "diag", None)
     text = str(exc)
     sqlite = _SQLITE.search(text)
@@ -106,7 +119,7 @@ def _parse(exc: BaseException) -> tuple[str, str, list[str]]:
 def translate(exc: peewee.IntegrityError) -> CounterError:
     """One line naming the field at fault, identical on SQLite and PostgreSQL, no values."""
     kind, table, columns = _parse(exc)
-    zh_field, en_field = _field(table.lower(), [c.lower() for c in columns])
+    zh_field, en_field = _field(table.lower(), [c.lower() for c in columns], kind)
     if kind == "unique":
         return CounterError(
             f"{zh_field}与已有记录重复（可能另一窗口刚刚登记），未保存任何更改",
