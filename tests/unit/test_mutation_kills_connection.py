@@ -1,0 +1,251 @@
+"""db/connection.py and db/chain.py's guard check, written against the surviving mutants of a
+mutmut run over them (README, 变异测试): the machine settings for waiting on another counter and
+their bounds, the wait itself (in this process, so the run sees it: the older tests use a second
+process), the masking of a URL's password in every message, and the guards counted whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import peewee
+import pytest
+
+from db import chain
+from db.connection import (
+    BUDGET_ENV,
+    BUSY_ENV,
+    _invalid_url,
+    _is_locked,
+    _mask_in,
+    busy_error,
+    busy_timeout_ms,
+    db,
+    default_url,
+    open_database,
+    safe_url,
+    write_budget_s,
+)
+from db.models import Setting
+from forms.errors import CounterError
+
+
+@pytest.mark.parametrize(
+    ("raw", "seconds"),
+    [
+        (None, 12.0),
+        ("", 12.0),
+        ("  ", 12.0),
+        ("abc", 12.0),
+        ("2.5", 2.5),
+        ("0", 0.1),
+        ("0.05", 0.1),
+        ("0.1", 0.1),
+        ("300", 300.0),
+        ("300.5", 300.0),
+        ("5000", 300.0),
+    ],
+)
+def test_write_budget_and_its_bounds(
+    raw: str | None, seconds: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if raw is None:
+        monkeypatch.delenv(BUDGET_ENV, raising=False)
+    else:
+        monkeypatch.setenv(BUDGET_ENV, raw)
+    assert write_budget_s() == seconds
+
+
+@pytest.mark.parametrize(
+    ("raw", "ms"), [(None, 3000), ("", 3000), (" 250 ", 250), ("-5", 3000), ("1.5", 3000)]
+)
+def test_busy_timeout_setting(raw: str | None, ms: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    if raw is None:
+        monkeypatch.delenv(BUSY_ENV, raising=False)
+    else:
+        monkeypatch.setenv(BUSY_ENV, raw)
+    assert busy_timeout_ms() == ms
+
+
+def test_busy_says_how_long_and_that_nothing_was_saved() -> None:
+    error = busy_error(3.4)
+    assert error.zh == (
+        "数据库正忙（其他窗口正在写入），等待约3秒仍未轮到；本次操作未保存任何内容，请稍后重试"
+    )
+    assert error.en == (
+        "the database is busy (another counter is writing); waited about 3 s. "
+        "Nothing was saved: please try again"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "locked"),
+    [
+        ("database is locked", True),
+        ("Database Is Locked", True),
+        ("database table is locked: setting", True),
+        ("disk I/O error", False),
+        ("database is busy", False),
+    ],
+)
+def test_which_errors_mean_wait_your_turn(text: str, locked: bool) -> None:
+    assert _is_locked(peewee.OperationalError(text)) is locked
+
+
+@pytest.fixture
+def held_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[peewee.Database, str]]:
+    """A counter database on a file, short waits, and the file's path for a second counter."""
+    monkeypatch.setenv(BUSY_ENV, "50")
+    monkeypatch.setenv(BUDGET_ENV, "0.4")
+    path = tmp_path / "hall.db"
+    database = open_database(f"sqlite:///{path}")
+    database.create_tables([Setting])
+    yield database, str(path)
+    database.close()
+    db.initialize(None)
+
+
+def _let_go(other: sqlite3.Connection) -> None:
+    other.rollback()
+    other.close()
+
+
+def _hold(path: str) -> sqlite3.Connection:
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    return other
+
+
+def test_a_write_transaction_gives_up_within_the_budget(
+    held_file: tuple[peewee.Database, str],
+) -> None:
+    database, path = held_file
+    other = _hold(path)
+    try:
+        with pytest.raises(CounterError) as caught, database.atomic():
+            Setting.create(key="k", value="v")
+        assert caught.value.zh.startswith("数据库正忙") and "等待约0秒" in caught.value.zh
+    finally:
+        _let_go(other)
+    assert Setting.get_or_none(Setting.key == "k") is None
+
+
+@pytest.mark.parametrize("in_transaction", [True, False])
+def test_a_write_waits_for_a_lock_released_within_the_budget(
+    held_file: tuple[peewee.Database, str], in_transaction: bool
+) -> None:
+    """Held longer than one busy wait (50 ms) but shorter than the budget: retried, saved.
+    Outside a transaction it is the statement that is retried."""
+    database, path = held_file
+    other = _hold(path)
+    release = threading.Timer(0.15, _let_go, [other])
+    release.start()
+    try:
+        if in_transaction:
+            with database.atomic():
+                Setting.create(key="k", value="v")
+        else:
+            Setting.create(key="k", value="v")
+    finally:
+        release.join()
+    assert Setting.get(Setting.key == "k").value == "v"
+
+
+def test_a_statement_inside_a_transaction_is_not_retried(
+    held_file: tuple[peewee.Database, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inside a transaction the caller's rollback undoes everything: one busy failure is the
+    end, said at once (a read-only transaction upgraded to a write meets the lock)."""
+    database, path = held_file
+    monkeypatch.setenv(BUDGET_ENV, "2")
+    with database.atomic("DEFERRED"):
+        Setting.select().count()
+        other = _hold(path)
+        try:
+            started = dt.datetime.now()
+            with pytest.raises(CounterError, match="数据库正忙"):
+                Setting.create(key="k", value="v")
+            # one busy wait (50 ms), not the budget of retries (2 s); the margin is wide
+            assert dt.datetime.now() - started < dt.timedelta(seconds=1)
+        finally:
+            _let_go(other)
+
+
+@pytest.mark.parametrize(
+    ("url", "message", "masked"),
+    [
+        ("postgresql://clerk:S3cret@db/x", "auth failed for S3cret", "auth failed for ***"),
+        ("postgresql://clerk:p%40ss@db/x", "bad p@ss and p%40ss", "bad *** and ***"),
+        ("postgresql://clerk:abc@db/x", "abc rejected", "*** rejected"),
+        ("postgresql://clerk:ab@db/x", "ab rejected", "ab rejected"),  # too short to mask
+        ("postgresql://clerk@db/x", "clerk rejected", "clerk rejected"),  # no password
+        ("postgresql://clerk:@db/x", "clerk rejected", "clerk rejected"),  # an empty one
+        ("", "nothing", "nothing"),
+    ],
+)
+def test_a_password_is_masked_in_driver_messages(url: str, message: str, masked: str) -> None:
+    assert _mask_in(message, url) == masked
+
+
+def test_an_invalid_url_names_it_masked_with_the_reason_on_one_line() -> None:
+    url = "postgresql://clerk:S3cret@[::1/x"
+    error = _invalid_url(url, ValueError("Invalid IPv6 URL\nnear S3cret"))
+    assert error.zh == "数据库地址无效：postgresql://clerk:***@[::1/x（Invalid IPv6 URL near ***）"
+    assert (
+        error.en == "invalid database URL postgresql://clerk:***@[::1/x: Invalid IPv6 URL near ***"
+    )
+    empty = _invalid_url("postgresql://x", KeyError())
+    assert empty.zh == "数据库地址无效：postgresql://x（KeyError）"
+
+
+def test_safe_url_of_nothing_is_empty() -> None:
+    assert safe_url("") == ""
+    assert safe_url(None) == ""  # type: ignore[arg-type]
+
+
+def test_the_default_database_is_in_the_data_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ZIYANG_DATA", str(tmp_path / "data"))
+    assert default_url() == f"sqlite:///{tmp_path / 'data' / 'counter.db'}"
+    assert default_url("hall.db") == f"sqlite:///{tmp_path / 'data' / 'hall.db'}"
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("scheme", ["postgres", "postgresql", "PostgreSQL"])
+def test_both_postgres_schemes_open_the_counter_class(pg_url: str, scheme: str) -> None:
+    url = scheme + pg_url[pg_url.index(":") :]
+    try:
+        database = open_database(url)
+        assert type(database).__name__ == "CounterPostgresqlDatabase"
+        assert database.execute_sql("SHOW lock_timeout").fetchone()[0] == "12s"
+    finally:
+        db.obj.close()
+        db.initialize(None)
+
+
+def test_every_guard_counts(database: peewee.Database) -> None:
+    """Each chained table's UPDATE and DELETE guard (and TRUNCATE on PostgreSQL): one dropped by
+    hand and the guards are not installed; lifting them for a schema step puts all back."""
+    assert chain.guards_installed(database)
+    postgres = isinstance(database, peewee.PostgresqlDatabase)
+    table = chain.table_of(list(chain.CHAINED)[-1])
+    for name in chain._trigger_names(table)[: 3 if postgres else 2]:
+        on = f' ON "{table}"' if postgres else ""
+        database.execute_sql(f'DROP TRIGGER "{name}"{on}')
+        assert not chain.guards_installed(database), name
+        with chain.guards_lifted(database):
+            assert not chain.guards_installed(database)
+        assert chain.guards_installed(database), name
+    chain.remove_guards(database)
+    with chain.guards_lifted(database):  # none there: none put back
+        pass
+    assert not chain.guards_installed(database)
+    chain.install_guards(database)
+    assert chain.guards_installed(database)
