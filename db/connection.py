@@ -159,9 +159,10 @@ def open_database(url: str, *, create: bool = True) -> peewee.Database:
         raise _invalid_url(url, exc) from None
     if scheme == "sqlite":
         path = unquote(parsed.path)
-        if url.startswith("sqlite:////"):
+        prefix = url[: len("sqlite:////")].lower()  # the scheme in any case, as urlparse reads it
+        if prefix == "sqlite:////":
             path = "/" + path.lstrip("/")
-        elif url.startswith("sqlite:///"):
+        elif prefix.startswith("sqlite:///"):
             path = path[1:] if path.startswith("/") else path
         if not path:
             raise CounterError("SQLite 地址缺少文件路径", "the SQLite URL has no file path")

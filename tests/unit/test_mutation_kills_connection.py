@@ -249,3 +249,112 @@ def test_every_guard_counts(database: peewee.Database) -> None:
     assert not chain.guards_installed(database)
     chain.install_guards(database)
     assert chain.guards_installed(database)
+
+
+# ── open_database, called directly (the CLI tests above it run in other processes) ──
+
+
+@pytest.fixture
+def unbound() -> Iterator[None]:
+    yield
+    if db.obj is not None:
+        db.obj.close()
+    db.initialize(None)
+
+
+def test_sqlite_urls_and_the_file_they_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unbound: None
+) -> None:
+    from db.connection import shown_location, sqlite_file
+
+    monkeypatch.chdir(tmp_path)
+    for url, where in (
+        ("sqlite:///rel/a.db", tmp_path / "rel" / "a.db"),  # three slashes: relative
+        ("SQLite:///rel/c.db", tmp_path / "rel" / "c.db"),  # the scheme in any case
+        (f"sqlite:///{tmp_path}/abs/b.db", tmp_path / "abs" / "b.db"),
+        (f"sqlite:///{tmp_path}/sp%20ace.db", tmp_path / "sp ace.db"),
+        (f"SQLite:////{str(tmp_path).lstrip('/')}/four.db", tmp_path / "four.db"),
+    ):
+        database = open_database(url)
+        assert isinstance(database, peewee.SqliteDatabase) and db.obj is database
+        assert shown_location() == str(where) == sqlite_file(database), url
+        assert where.is_file()
+        pragmas = {
+            name: database.execute_sql(f"PRAGMA {name}").fetchone()[0]
+            for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")
+        }
+        assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 3000,
+                           "synchronous": 1}  # fmt: skip
+        database.close()
+    memory = open_database("sqlite:///:memory:")
+    assert shown_location(memory) == ":memory:" and sqlite_file(memory) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "zh"),
+    [
+        ("sqlite:///", "SQLite 地址缺少文件路径"),
+        ("mysql://u@h/x", "不支持的数据库地址：mysql://u@h/x（请用 sqlite:///文件路径 或 "
+                          "postgresql://用户@主机:端口/库名）"),
+        ("mysql://u:S3cret@h/x", "不支持的数据库地址：mysql://u:***@h/x（请用 sqlite:///文件路径 或 "
+                                 "postgresql://用户@主机:端口/库名）"),
+        ("", "不支持的数据库地址：（请用 sqlite:///文件路径 或 postgresql://用户@主机:端口/库名）"),
+        ("http://[::1/x", "数据库地址无效：http://[::1/x（Invalid IPv6 URL）"),
+    ],
+)  # fmt: skip
+def test_urls_refused_before_anything_is_made(
+    url: str, zh: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unbound: None
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(CounterError) as caught:
+        open_database(url)
+    assert caught.value.zh == zh
+    assert list(tmp_path.iterdir()) == [] and db.obj is None
+
+
+def test_without_create_a_missing_file_is_named_and_nothing_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unbound: None
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(CounterError) as relative:
+        open_database("sqlite:///rel/x.db", create=False)
+    assert relative.value.zh == (
+        f"数据库尚未初始化：{tmp_path / 'rel' / 'x.db'} 不存在"
+        "（sqlite:/// 后是相对路径，绝对路径请写 sqlite:////路径），请先运行：ziyang-counter init"
+    )
+    assert relative.value.en == (
+        f"the database is not initialised: {tmp_path / 'rel' / 'x.db'} does not exist; "
+        "run 'ziyang-counter init'"
+    )
+    with pytest.raises(CounterError) as absolute:
+        open_database(f"sqlite:///{tmp_path}/gone.db", create=False)
+    assert absolute.value.zh == (
+        f"数据库尚未初始化：{tmp_path / 'gone.db'} 不存在，请先运行：ziyang-counter init"
+    )
+    with pytest.raises(CounterError) as folder:
+        open_database(f"sqlite:///{tmp_path}", create=False)
+    assert folder.value.zh == f"数据库地址指向的是文件夹，不是数据库文件：{tmp_path}"
+    assert list(tmp_path.iterdir()) == []
+    made = open_database(f"sqlite:///{tmp_path}/made.db")
+    made.close()
+    again = open_database(f"sqlite:///{tmp_path}/made.db", create=False)
+    assert again.execute_sql("SELECT 1").fetchone() == (1,)
+
+
+def test_a_folder_that_cannot_be_made_is_one_line(tmp_path: Path, unbound: None) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(CounterError) as caught:
+        open_database(f"sqlite:///{tmp_path}/file/sub/x.db")
+    assert caught.value.zh.startswith("无法创建数据目录：")
+    assert caught.value.en.startswith("cannot create the data folder: ")
+
+
+def test_a_server_that_does_not_answer_is_named_masked(unbound: None) -> None:
+    with pytest.raises(CounterError) as caught:
+        open_database("postgresql://u:S3cret@127.0.0.1:1/none")
+    zh = caught.value.zh
+    assert zh.startswith("无法连接数据库 postgresql://u:***@127.0.0.1:1/none：")
+    assert "S3cret" not in zh + caught.value.en and "\n" not in zh
+    assert caught.value.en.startswith(
+        "cannot connect to database postgresql://u:***@127.0.0.1:1/none: "
+    )
