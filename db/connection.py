@@ -172,7 +172,7 @@ def open_database(url: str, *, create: bool = True) -> peewee.Database:
             )
             shown = path
         else:
-            database, shown = _open_sqlite_file(url, path, create)
+            database, shown = _open_sqlite_file(path, create)
     elif scheme in ("postgres", "postgresql"):
         shown = safe_url(url)
         try:
@@ -200,7 +200,7 @@ def open_database(url: str, *, create: bool = True) -> peewee.Database:
     return database
 
 
-def _open_sqlite_file(url: str, raw: str, create: bool) -> tuple[peewee.Database, str]:
+def _open_sqlite_file(raw: str, create: bool) -> tuple[peewee.Database, str]:
     """An SQLite file: created (with its folder) only when asked, else opened read-write."""
     target = Path(os.path.abspath(Path(raw).expanduser()))
     shown = str(target)

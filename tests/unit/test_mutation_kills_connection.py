@@ -256,6 +256,8 @@ def test_every_guard_counts(database: peewee.Database) -> None:
 
 @pytest.fixture
 def unbound() -> Iterator[None]:
+    """The proxy starts unbound (another test may have left it bound) and is left unbound."""
+    db.initialize(None)
     yield
     if db.obj is not None:
         db.obj.close()
@@ -271,7 +273,7 @@ def test_sqlite_urls_and_the_file_they_name(
     for url, where in (
         ("sqlite:///rel/a.db", tmp_path / "rel" / "a.db"),  # three slashes: relative
         ("SQLite:///rel/c.db", tmp_path / "rel" / "c.db"),  # the scheme in any case
-        (f"sqlite:///{tmp_path}/abs/b.db", tmp_path / "abs" / "b.db"),
+        (f"sqlite:///{tmp_path}/abs/deeper/b.db", tmp_path / "abs" / "deeper" / "b.db"),
         (f"sqlite:///{tmp_path}/sp%20ace.db", tmp_path / "sp ace.db"),
         (f"SQLite:////{str(tmp_path).lstrip('/')}/four.db", tmp_path / "four.db"),
     ):
@@ -309,6 +311,13 @@ def test_urls_refused_before_anything_is_made(
     with pytest.raises(CounterError) as caught:
         open_database(url)
     assert caught.value.zh == zh
+    english = {
+        "sqlite:///": "the SQLite URL has no file path",
+        "mysql://u@h/x": "unsupported database URL 'mysql://u@h/x': use sqlite:///path or "
+        "postgresql://user@host/name",
+    }
+    if url in english:
+        assert caught.value.en == english[url]
     assert list(tmp_path.iterdir()) == [] and db.obj is None
 
 
@@ -334,11 +343,17 @@ def test_without_create_a_missing_file_is_named_and_nothing_made(
     with pytest.raises(CounterError) as folder:
         open_database(f"sqlite:///{tmp_path}", create=False)
     assert folder.value.zh == f"数据库地址指向的是文件夹，不是数据库文件：{tmp_path}"
+    assert folder.value.en == f"the database path is a folder, not a file: {tmp_path}"
     assert list(tmp_path.iterdir()) == []
     made = open_database(f"sqlite:///{tmp_path}/made.db")
+    made.execute_sql("CREATE TABLE kept (x)")
     made.close()
     again = open_database(f"sqlite:///{tmp_path}/made.db", create=False)
-    assert again.execute_sql("SELECT 1").fetchone() == (1,)
+    # the file itself, opened read-write (not a new one named after the URI)
+    assert again.execute_sql("SELECT count(*) FROM kept").fetchone() == (0,)
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("made.db-")) == [
+        "made.db"
+    ]
 
 
 def test_a_folder_that_cannot_be_made_is_one_line(tmp_path: Path, unbound: None) -> None:
@@ -354,7 +369,66 @@ def test_a_server_that_does_not_answer_is_named_masked(unbound: None) -> None:
         open_database("postgresql://u:S3cret@127.0.0.1:1/none")
     zh = caught.value.zh
     assert zh.startswith("无法连接数据库 postgresql://u:***@127.0.0.1:1/none：")
+    assert "port 1 failed" in zh  # the driver's first line, not its hint below
     assert "S3cret" not in zh + caught.value.en and "\n" not in zh
     assert caught.value.en.startswith(
         "cannot connect to database postgresql://u:***@127.0.0.1:1/none: "
     )
+
+
+def test_where_a_database_is_said_for_one_not_opened_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unbound: None
+) -> None:
+    """A database made by hand (a test, a tool) has no remembered place: the SQLite file made
+    absolute, or PostgreSQL's user, host, port and name (never a password)."""
+    from db.connection import shown_location, sqlite_file
+
+    assert shown_location() == "（未打开）"
+    monkeypatch.chdir(tmp_path)
+    plain = peewee.SqliteDatabase("by-hand.db")
+    assert shown_location(plain) == str(tmp_path / "by-hand.db") == sqlite_file(plain)
+    server = peewee.PostgresqlDatabase(
+        "hall", user="clerk", password="S3cret", host="10.0.0.5", port=5433
+    )
+    assert shown_location(server) == "postgresql://clerk@10.0.0.5:5433/hall"
+    assert sqlite_file(server) is None
+    bare = peewee.PostgresqlDatabase("hall")
+    assert shown_location(bare) == "postgresql://@:5432/hall"
+    db.initialize(plain)
+    assert shown_location() == str(tmp_path / "by-hand.db") == sqlite_file()
+
+
+def test_the_data_folder_follows_the_os_convention_unless_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from db.connection import data_dir
+
+    monkeypatch.delenv("ZIYANG_DATA", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    assert data_dir() == tmp_path / "share" / "ziyang-counter"
+    monkeypatch.setenv("ZIYANG_DATA", "  ")  # blank is unset
+    assert data_dir() == tmp_path / "share" / "ziyang-counter"
+    monkeypatch.setenv("ZIYANG_DATA", "~/portable")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert data_dir() == tmp_path / "home" / "portable"
+
+
+def test_a_write_transaction_holds_the_write_lock_from_its_start(
+    held_file: tuple[peewee.Database, str],
+) -> None:
+    """BEGIN IMMEDIATE: two counters queue at the start of a transaction, not when a read
+    would become a write half-way through."""
+    database, path = held_file
+    with database.atomic():
+        other = sqlite3.connect(path, isolation_level=None, timeout=0)
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        finally:
+            other.close()
+
+
+def test_an_in_memory_database_gets_the_same_settings(unbound: None) -> None:
+    memory = open_database("sqlite:///:memory:")
+    assert memory.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert memory.execute_sql("PRAGMA busy_timeout").fetchone()[0] == 3000
