@@ -432,3 +432,37 @@ def test_an_in_memory_database_gets_the_same_settings(unbound: None) -> None:
     memory = open_database("sqlite:///:memory:")
     assert memory.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
     assert memory.execute_sql("PRAGMA busy_timeout").fetchone()[0] == 3000
+
+
+@pytest.mark.postgres
+def test_postgres_gives_up_a_lock_wait_at_the_budget_with_the_busy_line(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch, unbound: None
+) -> None:
+    import psycopg2
+
+    monkeypatch.setenv(BUDGET_ENV, "0.3")  # lock_timeout = 300 ms, set when the URL is opened
+    database = open_database(pg_url)
+    database.execute_sql("CREATE TABLE IF NOT EXISTS lock_probe (x int)")
+    other = psycopg2.connect(pg_url)
+    try:
+        with other.cursor() as cur:
+            cur.execute("LOCK TABLE lock_probe IN ACCESS EXCLUSIVE MODE")
+        started = dt.datetime.now()
+        with pytest.raises(CounterError) as caught:
+            database.execute_sql("SELECT count(*) FROM lock_probe")
+        assert caught.value.zh == busy_error(0.3).zh  # "等待约0秒"
+        assert dt.datetime.now() - started >= dt.timedelta(seconds=0.25)
+    finally:
+        other.rollback()
+        other.close()
+    with pytest.raises(peewee.ProgrammingError):  # any other error is left as it was
+        database.execute_sql("SELECT * FROM no_such_table")
+    database.rollback()
+    database.execute_sql("DROP TABLE lock_probe")
+
+
+def test_a_postgres_url_the_driver_refuses_is_one_masked_line(unbound: None) -> None:
+    with pytest.raises(CounterError) as caught:
+        open_database("postgresql://u:S3cret@db:notaport/x")
+    assert caught.value.zh.startswith("数据库地址无效：postgresql://u:***@db:notaport/x（")
+    assert "S3cret" not in caught.value.zh + caught.value.en and "\n" not in caught.value.zh
