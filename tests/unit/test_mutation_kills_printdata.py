@@ -8,6 +8,7 @@ department, waiting for documents, and refused after acceptance.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -17,19 +18,23 @@ import pytest
 from db import clock as db_clock
 from db import permits as permit_ops
 from db import requests as ops
+from db.models import Request
 from db.people import add_household, add_person
 from db.printdata import (
     daily_log_data,
     notice_for_request,
+    notice_for_service,
     output_dir,
     permit_card_data,
+    receipt_data,
+    refusal_of,
     transfer_data,
 )
 from db.setup import Desk
 from forms.catalogue import Catalogue
 from forms.citizen_id import mask_id
 from forms.errors import CounterError
-from forms.papers import Applicant, DocumentLine, EndorsementLine, Office
+from forms.papers import Applicant, DocumentLine, EndorsementLine, Office, ReasonLine, Refusal
 from tests.conftest import HOME, SUPERVISOR, TODAY, IdMaker
 
 D = dt.date
@@ -214,3 +219,109 @@ def test_papers_go_to_the_data_folder_unless_told(
     assert output_dir() == str(tmp_path / "data" / "printouts")
     monkeypatch.setenv("ZIYANG_OUTPUT", str(tmp_path / "out"))
     assert output_dir() == str(tmp_path / "out")
+
+
+def test_a_receipt_reprinted_at_another_counter_names_the_one_that_accepted(
+    world: dict[str, Any], desk: Desk
+) -> None:
+    ticket = world["tickets"]["village"]
+    elsewhere = dataclasses.replace(desk, counter_no=3)
+    receipt = receipt_data(ticket, elsewhere)
+    request = Request.get(Request.ticket == ticket)
+    assert receipt.office == OFFICE  # counter 1 took it, whoever prints it again
+    assert (receipt.ticket, receipt.service_code, receipt.service_name) == (
+        ticket, "V01", "土地承包经营",
+    )  # fmt: skip
+    assert receipt.applicant == applicant(world) and receipt.officer == SUPERVISOR[1]
+    assert (receipt.received_at, receipt.status_label) == (at(DAY, 9), "已转迁出村")
+    assert (receipt.promised_by, receipt.time_limit) == (D(2026, 12, 4), 10)
+    assert (receipt.received, receipt.missing) == (
+        ["居民身份证"],
+        ["户口簿", "农村土地承包经营权证"],
+    )
+    assert (receipt.handled_by, receipt.refusal, receipt.receipt_version) == (
+        "洞河镇麻园村",
+        None,
+        1,
+    )
+    assert receipt.verify_code and request.promised_by == receipt.promised_by
+    waiting = receipt_data(world["tickets"]["waiting"], desk)
+    assert (waiting.handled_by, waiting.status_label) == ("蒿坪镇双星社区服务大厅", "待补正")
+
+
+def test_a_refused_receipt_promises_no_date_and_gives_the_reasons(
+    world: dict[str, Any], desk: Desk, catalogue: Catalogue
+) -> None:
+    refused = receipt_data(world["tickets"]["refused"], desk)
+    assert refused.promised_by is None and refused.status_label == "不予办理"
+    basis = catalogue.find("职业介绍").basis
+    assert refused.refusal == Refusal([ReasonLine("经核实不符合条件", basis)], remedy="", on=DAY)
+
+
+def test_refusal_reasons_from_rows_written_before_the_flag(world: dict[str, Any]) -> None:
+    """Old rows have no `refusing` flag: a refusal at opening gives every reason but the
+    documents notice; one after acceptance gives its step's note."""
+    ticket = world["tickets"]["department"]
+    request = Request.get(Request.ticket == ticket)
+    reasons = [
+        {"rule": "SIDE-FORWARD", "text": "代收转办", "basis": "清单"},
+        {"rule": "PERMIT-LAPSED", "text": "居住证使用功能中止", "basis": "第十条"},
+        {"rule": "MATERIALS-MISSING", "text": "须补正：户口簿", "basis": "一次性告知"},
+    ]
+    Request.update(
+        status="refused", decision="refuse", reasons=reasons, remedy="请先签注", closed_on=DAY
+    ).where(Request.id == request.id).execute()
+    old = refusal_of(Request.get_by_id(request.id))
+    assert old == Refusal(
+        reasons=[ReasonLine("代收转办", "清单"), ReasonLine("居住证使用功能中止", "第十条")],
+        remedy="请先签注",
+        on=DAY,
+    )
+    flagged = [{**reasons[1], "refusing": True}, *reasons[::2]]
+    Request.update(reasons=flagged).where(Request.id == request.id).execute()
+    assert refusal_of(Request.get_by_id(request.id)).reasons == [  # type: ignore[union-attr]
+        ReasonLine("居住证使用功能中止", "第十条")
+    ]
+    Request.update(reasons=reasons[2:], remedy="须补正：户口簿").where(
+        Request.id == request.id
+    ).execute()
+    # only the documents notice, and the remedy repeats a reason: nothing to print twice
+    assert refusal_of(Request.get_by_id(request.id)) == Refusal(
+        reasons=[], remedy="须补正：户口簿", on=DAY
+    )
+    later = Request.get(Request.ticket == world["tickets"]["refused"])
+    Request.update(reasons=[r for r in later.reasons if not r.get("refusing")]).where(
+        Request.id == later.id
+    ).execute()
+    assert refusal_of(Request.get_by_id(later.id)).reasons == [  # type: ignore[union-attr]
+        ReasonLine("经核实不符合条件")
+    ]
+    assert refusal_of(Request.get(Request.ticket == world["tickets"]["waiting"])) is None
+
+
+@pytest.mark.parametrize(
+    ("service", "side", "where"),
+    [
+        ("医疗保险参保", "本窗口办理", "蒿坪镇双星社区服务大厅1号窗口"),
+        ("城乡低保申请", "代收转办", "蒿坪镇双星社区服务大厅1号窗口（代收后转紫阳县民政局办理）"),
+        ("土地承包经营", "转迁出村办理", "迁出村村民委员会（凭本窗口转办单办理）"),
+    ],
+)
+def test_a_blank_checklist_says_the_whole_service(
+    database: peewee.Database, desk: Desk, catalogue: Catalogue, service: str, side: str, where: str
+) -> None:
+    found = catalogue.find(service)
+    notice = notice_for_service(found, desk, TODAY)
+    assert notice.office == OFFICE
+    assert (notice.service_code, notice.service_name, notice.side_label) == (
+        found.code, service, side,
+    )  # fmt: skip
+    assert notice.basis == found.basis and notice.basis.startswith("两项清单")
+    assert notice.conditions == found.conditions.describe()
+    assert notice.documents == [
+        DocumentLine(d.name, d.copies, d.issuer, d.note) for d in found.documents
+    ]
+    assert notice.documents[0].copies == 1 and notice.documents[0].issuer == "公安机关"
+    assert (notice.time_limit, notice.where, notice.fee_yuan) == (found.time_limit, where, 0.0)
+    assert (notice.ticket, notice.applicant, notice.refusal) == ("", None, None)
+    assert notice.printed_on == TODAY
