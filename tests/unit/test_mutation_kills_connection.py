@@ -466,3 +466,23 @@ def test_a_postgres_url_the_driver_refuses_is_one_masked_line(unbound: None) -> 
         open_database("postgresql://u:S3cret@db:notaport/x")
     assert caught.value.zh.startswith("数据库地址无效：postgresql://u:***@db:notaport/x（")
     assert "S3cret" not in caught.value.zh + caught.value.en and "\n" not in caught.value.zh
+
+
+def test_canonical_forms_of_what_a_chained_row_holds() -> None:
+    import decimal
+
+    from db.models import Staff
+
+    moment = dt.datetime(2026, 11, 20, 9, 5, 7, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    assert chain.canonical(None) is None and chain.canonical(True) is True
+    assert chain.canonical(7) == 7 and chain.canonical("乙") == "乙"
+    assert chain.canonical(moment) == "2026-11-20 09:05:07"
+    assert chain.canonical(dt.date(2026, 11, 20)) == "2026-11-20"
+    assert chain.canonical(decimal.Decimal("12.50")) == "12.50" and chain.canonical(2.5) == "2.5"
+    assert chain.canonical({1: dt.date(2026, 1, 2), "k": [moment, (1, "a")]}) == {
+        "1": "2026-01-02",
+        "k": ["2026-11-20 09:05:07", [1, "a"]],
+    }
+    assert chain.canonical(Staff(id=42, code="042")) == 42
+    with pytest.raises(TypeError, match=r"^no canonical form for set$"):
+        chain.canonical({1})
