@@ -325,3 +325,23 @@ def test_a_blank_checklist_says_the_whole_service(
     assert (notice.time_limit, notice.where, notice.fee_yuan) == (found.time_limit, where, 0.0)
     assert (notice.ticket, notice.applicant, notice.refusal) == ("", None, None)
     assert notice.printed_on == TODAY
+
+
+def test_the_office_names_its_county_and_a_back_dated_entry_is_marked(
+    world: dict[str, Any], desk: Desk, catalogue: Catalogue
+) -> None:
+    from db.setup import set_setting
+
+    set_setting("county_short", "汉阴县")
+    slip = transfer_data(world["tickets"]["village"], desk, TODAY)
+    assert slip.office.county == "汉阴县"
+    with db_clock.clock(at(DAY, 16)):  # entered on the 20th for the 19th
+        late = ops.open_request(
+            id_number=world["head"], service="创业指导", catalogue=catalogue, desk=desk,
+            today=DAY - dt.timedelta(days=1), provided=["all"],
+        ).ticket  # fmt: skip
+    rows = {
+        row.ticket: row for row in daily_log_data(DAY - dt.timedelta(days=1), DAY, desk, TODAY).rows
+    }
+    assert rows[late].backdated is True
+    assert rows[world["tickets"]["village"]].backdated is False

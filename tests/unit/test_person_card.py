@@ -77,7 +77,7 @@ def test_history_pages_newest_first_through_ties(
         if after is None:
             break
         page = more_history(family["head"], TODAY, after, limit=2)
-        assert page.total == 6
+        assert page.total == 6 and len(page.rows) <= 2
         seen += [r["ticket"] for r in page.rows]
         after = page.after
     assert seen == expected
