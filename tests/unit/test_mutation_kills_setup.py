@@ -9,6 +9,7 @@ serial numbers a batch reserves. All run on the real database (SQLite and Postgr
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from db.setup import (
     add_places,
     backdate_window,
     check_known_community,
+    check_staff_code,
     counter_place,
     ensure_ready,
     get_setting,
@@ -348,6 +350,22 @@ def test_a_name_about_half_like_a_known_one_is_still_suggested(database: peewee.
         f"社区“双星小区”不在本数据库已知社区中，是否为：{HOME}",
         f"community '双星小区' is not a community this database knows; did you mean: {HOME}",
     )
+
+
+def test_at_most_three_names_are_suggested_best_first(database: peewee.Database) -> None:
+    add_places([(f"蒿坪镇双星{n}社区", "") for n in ("一", "二", "三", "五")])
+    error = refused(check_known_community, "蒿坪镇双星四社区")
+    assert (error.zh, error.en) == (
+        "社区“蒿坪镇双星四社区”不在本数据库已知社区中，"
+        "是否为：蒿坪镇双星社区、蒿坪镇双星五社区、蒿坪镇双星二社区",
+        "community '蒿坪镇双星四社区' is not a community this database knows; "
+        "did you mean: 蒿坪镇双星社区, 蒿坪镇双星五社区, 蒿坪镇双星二社区",
+    )
+
+
+@pytest.mark.parametrize("raw", ["7", "a", "Ｂ"])
+def test_a_one_character_staff_code_is_taken(raw: str) -> None:
+    assert check_staff_code(raw) == unicodedata.normalize("NFKC", raw)
 
 
 # ── supervisor-only settings and the desk ──
