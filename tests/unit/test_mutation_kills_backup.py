@@ -293,8 +293,10 @@ def test_restore_into_an_empty_database_answers_what_it_did(
 
 
 def test_restore_over_data_needs_force_then_keeps_the_data_first(
-    bound: peewee.Database, desk: Desk, tmp_path: Path, folder: Path
+    bound: peewee.Database, desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    folder = tmp_path / "usb" / "counter" / "backups"  # its folders are made
+    monkeypatch.setenv("ZIYANG_BACKUP_DIR", str(folder))
     made = backup(tmp_path / "one.bak")
     a_household()
     rows = target_rows()
@@ -314,6 +316,10 @@ def test_restore_over_data_needs_force_then_keeps_the_data_first(
     bound.close()
     bound.connect()
     assert counts_of(bound) == made.counts
+    # Again over data, the folder there now: a second copy beside the first.
+    again = restore(made.path, force=True, desk=load_desk("001"))
+    assert Path(str(again["previous_saved_to"])).parent == folder
+    assert len(list(folder.iterdir())) == 2
 
 
 def test_an_officer_may_not_restore_over_data(
