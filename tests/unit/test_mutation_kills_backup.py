@@ -146,11 +146,10 @@ def test_a_backup_never_overwrites_a_file(database: peewee.Database, tmp_path: P
     assert mine.read_bytes() == b"a person's own file" and not (tmp_path / "nowhere").exists()
 
 
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)  # an SQLite file
 def test_an_sqlite_backup_is_a_lone_file_not_in_wal_mode(
     database: peewee.Database, tmp_path: Path
 ) -> None:
-    if not is_sqlite(database):
-        pytest.skip("an SQLite file")
     made = backup(tmp_path / "one.db")
     # Bytes 18 and 19 of the header: 1 for a rollback journal, 2 for WAL.
     assert made.path.read_bytes()[18:20] == b"\x01\x01"
@@ -245,11 +244,10 @@ def test_an_sqlite_file_of_another_program_is_not_a_backup(tmp_path: Path) -> No
     )
 
 
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)  # an SQLite file
 def test_a_damaged_sqlite_backup_is_refused_naming_the_file(
     database: peewee.Database, tmp_path: Path
 ) -> None:
-    if not is_sqlite(database):
-        pytest.skip("an SQLite file")
     made = backup(tmp_path / "ok.db")
     assert check_sqlite_file(made.path) == made.counts
     cut = tmp_path / "cut.db"
@@ -335,11 +333,10 @@ def test_an_officer_may_not_restore_over_data(
     assert not folder.exists() and counts_of(bound) == before
 
 
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)  # an SQLite file
 def test_restore_into_an_in_memory_database_is_refused(
     bound: peewee.Database, tmp_path: Path
 ) -> None:
-    if not is_sqlite(bound):
-        pytest.skip("SQLite only")
     made = backup(tmp_path / "one.db")
     open_database("sqlite:///:memory:")
     error = refused(restore, made.path)
@@ -369,11 +366,12 @@ def test_a_dated_name_already_taken_waits_for_a_free_one(tmp_path: Path) -> None
     assert path.name > min(taken)
 
 
+@pytest.mark.parametrize(
+    "database", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)  # a PostgreSQL dump restored into an SQLite file
 def test_restore_refuses_a_backup_of_the_other_engine(
     bound: peewee.Database, tmp_path: Path
 ) -> None:
-    if is_sqlite(bound):
-        pytest.skip("needs a PostgreSQL dump and an SQLite file: run with the postgresql database")
     dump = backup(tmp_path / "pg.pgdump").path
     sqlite_target = open_database(f"sqlite:///{tmp_path / 'local.db'}", create=True)
     init_counter()
