@@ -22,12 +22,12 @@ from db import requests as ops
 from db.exports import COLUMNS, keyset, prepare_export
 from db.models import Household, Permit, Person, Request
 from db.people import add_household
-from db.setup import Desk
+from db.setup import Desk, load_desk
 from forms.catalogue import Catalogue
 from forms.citizen_id import mask_id
 from forms.errors import CounterError
 from tests.conftest import HOME, TODAY
-from tests.unit.test_exports import KINDS, county  # noqa: F401  (the fixture)
+from tests.unit.test_exports import KINDS, OTHER, county  # noqa: F401  (the fixture)
 
 D = dt.date
 
@@ -191,3 +191,31 @@ def test_a_blank_community_means_every_one_and_an_unknown_one_is_named_as_the_op
         "社区（--community）“岚皋县民主镇”不在本数据库已知社区中",
         "community (--community) '岚皋县民主镇' is not a community this database knows",
     )
+
+
+def refusal(call: Any) -> tuple[str, str]:
+    with pytest.raises(CounterError) as caught:
+        call()
+    return caught.value.zh, caught.value.en
+
+
+def test_refusals_name_what_was_asked_in_both_languages(
+    county: dict[str, Any],  # noqa: F811
+    desk: Desk,
+) -> None:
+    assert refusal(lambda: prepare_export("people", desk, TODAY)) == (
+        "导出类别应为：requests（办件）、persons（人员）、permits（居住证）、households（搬迁户）；"
+        "不是“people”",
+        "export what: one of requests, persons, permits, households, not 'people'",
+    )
+    officer = load_desk("101")
+    assert refusal(lambda: prepare_export("persons", officer, TODAY, full_ids=True)) == (
+        "只有负责人（主管，supervisor）可以导出完整身份证号，工作人员 101 不是负责人",
+        "only a supervisor may export full citizen IDs; staff 101 is not one",
+    )
+    assert refusal(lambda: prepare_export("persons", officer, TODAY, community=OTHER)) == (
+        "只有负责人（主管，supervisor）可以导出其他社区的数据，工作人员 101 不是负责人",
+        "only a supervisor may export another community's data; staff 101 is not one",
+    )
+    masked = prepare_export("persons", officer, TODAY)  # masked unless asked
+    assert not masked.full_ids and all("********" in row[0] for row in masked.rows)
