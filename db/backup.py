@@ -19,7 +19,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -530,7 +530,8 @@ def _restore_sqlite(path: Path) -> None:
     dst = sqlite3.connect(target, isolation_level=None)
     try:
         dst.execute(f"PRAGMA busy_timeout = {_busy_ms()}")
-        src.backup(dst)  # one step under the destination's write lock: all or nothing
+        # one step under the destination's write lock: all or nothing
+        src.backup(dst, progress=_give_up_when_busy(), sleep=0.05)
         dst.execute("PRAGMA journal_mode = WAL")
     except sqlite3.Error as exc:
         raise CounterError(
@@ -539,7 +540,26 @@ def _restore_sqlite(path: Path) -> None:
     finally:
         dst.close()
         src.close()
-    database.connect(reuse_if_open=True)
+        database.connect(reuse_if_open=True)
+
+
+SQLITE_BUSY, SQLITE_LOCKED = 5, 6
+
+
+def _give_up_when_busy() -> Callable[[int, int, int], None]:
+    """The copy's progress check. Python's sqlite3 retries a busy destination for ever (the
+    busy timeout does not apply to a backup step): while another counter holds the write lock,
+    wait as a write would, then stop with the busy line; nothing was copied."""
+    from db.connection import busy_error, write_budget_s
+
+    started = time.monotonic()
+
+    def check(status: int, remaining: int, total: int) -> None:
+        waited = time.monotonic() - started
+        if status in (SQLITE_BUSY, SQLITE_LOCKED) and waited >= write_budget_s():
+            raise busy_error(waited)
+
+    return check
 
 
 def _restore_postgres(path: Path) -> None:

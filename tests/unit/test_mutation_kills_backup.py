@@ -388,3 +388,49 @@ def test_restore_refuses_a_backup_of_the_other_engine(
         "备份文件是SQLite的，而目标数据库是PostgreSQL：不能跨数据库类型恢复",
         "the backup is sqlite but the target is postgresql: restore into the same kind of database",
     )
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)  # an SQLite file
+def test_a_restore_waits_for_another_counters_write_then_gives_up(
+    bound: peewee.Database, second_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another counter holds the write lock on the file: the restore waits as a write would
+    (within the write budget) and then says the database is busy, having copied nothing.
+    Before, Python's backup retried a busy destination for ever and the restore hung."""
+    import threading
+
+    from db.connection import BUDGET_ENV, sqlite_file
+
+    a_household()
+    made = backup(tmp_path / "one.bak")
+    target = open_database(second_url, create=True)
+    path = sqlite_file(target)
+    assert path is not None
+
+    def hold() -> sqlite3.Connection:
+        other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        other.execute("BEGIN IMMEDIATE")
+        return other
+
+    def let_go(other: sqlite3.Connection) -> None:
+        other.rollback()
+        other.close()
+
+    monkeypatch.setenv(BUDGET_ENV, "0.5")
+    other = hold()
+    try:
+        caught = refused(restore, tmp_path / "one.bak")
+    finally:
+        let_go(other)
+    assert caught.zh.startswith("数据库正忙（其他窗口正在写入）") and "未保存任何内容" in caught.zh
+    assert target_rows() == 0  # nothing copied, and the database is open again
+    monkeypatch.setenv(BUDGET_ENV, "10")
+    other = hold()
+    release = threading.Timer(0.3, let_go, [other])
+    release.start()
+    try:
+        assert restore(tmp_path / "one.bak")["counts"] == made.counts
+    finally:
+        release.join()
+    assert counts_of(target) == made.counts
+    target.close()
