@@ -14,10 +14,11 @@ import itertools
 import os
 import shutil
 import socket
+import sqlite3
 import tempfile
 import uuid
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlparse, urlunparse
 
@@ -31,6 +32,7 @@ from db.models import MODELS
 from db.setup import Desk, init_counter, load_desk
 from forms.catalogue import Catalogue, load_catalogue
 from forms.citizen_id import make_citizen_id
+from forms.errors import CounterError
 
 TODAY = dt.date(2026, 11, 27)  # a Friday
 HOME = "蒿坪镇双星社区"
@@ -226,6 +228,32 @@ class IdMaker:
 @pytest.fixture
 def make_id() -> IdMaker:
     return IdMaker()
+
+
+def refused(call: Callable[..., object], *args: Any, **kwargs: Any) -> CounterError:
+    """The CounterError that `call(*args, **kwargs)` must raise."""
+    with pytest.raises(CounterError) as caught:
+        call(*args, **kwargs)
+    return caught.value
+
+
+def refusal(call: Callable[[], object]) -> tuple[str, str]:
+    """The Chinese and English lines of the CounterError that `call()` must raise."""
+    error = refused(call)
+    return error.zh, error.en
+
+
+def hold_write_lock(path: str) -> sqlite3.Connection:
+    """Another counter's connection holding the write lock of an SQLite file (as a long write
+    would); it may be let go from another thread."""
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    return other
+
+
+def let_go(other: sqlite3.Connection) -> None:
+    other.rollback()
+    other.close()
 
 
 def clock_for(args: tuple[str, ...]) -> dt.date:

@@ -11,7 +11,6 @@ import os
 import stat
 
 import peewee
-import pytest
 from argon2 import PasswordHasher, Type
 
 from db import accounts, db
@@ -35,8 +34,7 @@ from db.permits import issue_permit, revoke_permit, unrevoke_permit
 from db.requests import list_requests
 from db.setup import Desk, load_desk, set_backdate_window
 from forms.catalogue import Catalogue
-from forms.errors import CounterError
-from tests.conftest import HOME, PASSWORD, TODAY, IdMaker
+from tests.conftest import HOME, PASSWORD, TODAY, IdMaker, refused
 
 T0 = dt.datetime(2026, 11, 27, 9, 0, 0)
 OFFICER_PW = "zhangmin-pw"
@@ -52,12 +50,6 @@ def events(code: str) -> list[str]:
     return [
         e.kind for e in StaffEvent.select().where(StaffEvent.staff == staff).order_by(StaffEvent.id)
     ]
-
-
-def refused(call, *args, **kwargs) -> CounterError:  # type: ignore[no-untyped-def]
-    with pytest.raises(CounterError) as caught:
-        call(*args, **kwargs)
-    return caught.value
 
 
 # ── passwords ──

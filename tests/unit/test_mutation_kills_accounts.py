@@ -29,17 +29,11 @@ from db.models import Setting, Staff, StaffEvent, StaffSession
 from db.setup import Desk, load_desk, set_setting
 from db.views import iso_local
 from forms.errors import CounterError
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, refused
 
 T0 = dt.datetime(2026, 11, 27, 9, 0, 0)
 MINUTE = dt.timedelta(minutes=1)
 OFFICER_PW = "zhangmin-pw"
-
-
-def refused(call, *args, **kwargs) -> CounterError:  # type: ignore[no-untyped-def]
-    with pytest.raises(CounterError) as caught:
-        call(*args, **kwargs)
-    return caught.value
 
 
 def staff_events(code: str) -> list[tuple[str, dt.datetime, str | None, str, str]]:

@@ -35,8 +35,7 @@ from db.chain import remove_guards
 from db.people import add_household
 from db.setup import Desk, init_counter, load_desk
 from forms.catalogue import Catalogue
-from forms.errors import CounterError
-from tests.conftest import HOME, TODAY
+from tests.conftest import HOME, TODAY, hold_write_lock, let_go, refused
 from tests.unit.test_receipts_and_backup import (
     counts_of,
     open_permit_request,
@@ -47,12 +46,6 @@ from tests.unit.test_receipts_and_backup import (
 __all__ = ["resident", "second_url"]  # the fixtures, used by name below
 
 OFFICER_PW = "zhangmin-pw"
-
-
-def refused(call, *args, **kwargs) -> CounterError:  # type: ignore[no-untyped-def]
-    with pytest.raises(CounterError) as caught:
-        call(*args, **kwargs)
-    return caught.value
 
 
 def is_sqlite(database: peewee.Database) -> bool:
@@ -407,17 +400,8 @@ def test_a_restore_waits_for_another_counters_write_then_gives_up(
     path = sqlite_file(target)
     assert path is not None
 
-    def hold() -> sqlite3.Connection:
-        other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        other.execute("BEGIN IMMEDIATE")
-        return other
-
-    def let_go(other: sqlite3.Connection) -> None:
-        other.rollback()
-        other.close()
-
     monkeypatch.setenv(BUDGET_ENV, "0.5")
-    other = hold()
+    other = hold_write_lock(path)
     try:
         caught = refused(restore, tmp_path / "one.bak")
     finally:
@@ -425,7 +409,7 @@ def test_a_restore_waits_for_another_counters_write_then_gives_up(
     assert caught.zh.startswith("数据库正忙（其他窗口正在写入）") and "未保存任何内容" in caught.zh
     assert target_rows() == 0  # nothing copied, and the database is open again
     monkeypatch.setenv(BUDGET_ENV, "10")
-    other = hold()
+    other = hold_write_lock(path)
     release = threading.Timer(0.3, let_go, [other])
     release.start()
     try:

@@ -32,6 +32,7 @@ from db.connection import (
 )
 from db.models import Setting
 from forms.errors import CounterError
+from tests.conftest import hold_write_lock, let_go
 
 
 @pytest.mark.parametrize(
@@ -111,28 +112,17 @@ def held_file(
     db.initialize(None)
 
 
-def _let_go(other: sqlite3.Connection) -> None:
-    other.rollback()
-    other.close()
-
-
-def _hold(path: str) -> sqlite3.Connection:
-    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    other.execute("BEGIN IMMEDIATE")
-    return other
-
-
 def test_a_write_transaction_gives_up_within_the_budget(
     held_file: tuple[peewee.Database, str],
 ) -> None:
     database, path = held_file
-    other = _hold(path)
+    other = hold_write_lock(path)
     try:
         with pytest.raises(CounterError) as caught, database.atomic():
             Setting.create(key="k", value="v")
         assert caught.value.zh.startswith("数据库正忙") and "等待约0秒" in caught.value.zh
     finally:
-        _let_go(other)
+        let_go(other)
     assert Setting.get_or_none(Setting.key == "k") is None
 
 
@@ -143,8 +133,8 @@ def test_a_write_waits_for_a_lock_released_within_the_budget(
     """Held longer than one busy wait (50 ms) but shorter than the budget: retried, saved.
     Outside a transaction it is the statement that is retried."""
     database, path = held_file
-    other = _hold(path)
-    release = threading.Timer(0.15, _let_go, [other])
+    other = hold_write_lock(path)
+    release = threading.Timer(0.15, let_go, [other])
     release.start()
     try:
         if in_transaction:
@@ -166,7 +156,7 @@ def test_a_statement_inside_a_transaction_is_not_retried(
     monkeypatch.setenv(BUDGET_ENV, "2")
     with database.atomic("DEFERRED"):
         Setting.select().count()
-        other = _hold(path)
+        other = hold_write_lock(path)
         try:
             started = dt.datetime.now()
             with pytest.raises(CounterError, match="数据库正忙"):
@@ -174,7 +164,7 @@ def test_a_statement_inside_a_transaction_is_not_retried(
             # one busy wait (50 ms), not the budget of retries (2 s); the margin is wide
             assert dt.datetime.now() - started < dt.timedelta(seconds=1)
         finally:
-            _let_go(other)
+            let_go(other)
 
 
 @pytest.mark.parametrize(

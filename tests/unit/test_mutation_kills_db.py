@@ -45,15 +45,9 @@ from forms.catalogue import Catalogue
 from forms.citizen_id import make_citizen_id
 from forms.errors import CounterError
 from forms.workdays import add_working_days
-from tests.conftest import HOME, PASSWORD, TODAY, IdMaker
+from tests.conftest import HOME, PASSWORD, TODAY, IdMaker, refused
 
 D = dt.date
-
-
-def refused(call, *args, **kwargs) -> CounterError:  # type: ignore[no-untyped-def]
-    with pytest.raises(CounterError) as caught:
-        call(*args, **kwargs)
-    return caught.value
 
 
 @pytest.fixture

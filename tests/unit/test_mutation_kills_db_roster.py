@@ -30,9 +30,8 @@ from db.people import add_household, search_keys
 from db.roster import ImportResult, import_roster, read_csv, read_file, sorted_problems
 from db.setup import Desk, add_places, load_desk, set_setting
 from forms.citizen_id import make_citizen_id, mask_id
-from forms.errors import CounterError
 from forms.roster import Problem
-from tests.conftest import HOME, TODAY
+from tests.conftest import HOME, TODAY, refusal
 from tests.unit.test_roster_import import HEADER, SITE, people, pid, run, write_xlsx
 
 
@@ -45,12 +44,6 @@ def cold_name_keys() -> Iterator[None]:
 
 def bad_digit(number: str) -> str:
     return number[:17] + ("0" if number[17] != "0" else "1")
-
-
-def refusal(call: Any) -> tuple[str, str]:
-    with pytest.raises(CounterError) as caught:
-        call()
-    return caught.value.zh, caught.value.en
 
 
 # ── reading: every refusal in both languages ──

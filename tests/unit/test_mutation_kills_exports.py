@@ -26,7 +26,7 @@ from db.setup import Desk, load_desk
 from forms.catalogue import Catalogue
 from forms.citizen_id import mask_id
 from forms.errors import CounterError
-from tests.conftest import HOME, TODAY
+from tests.conftest import HOME, TODAY, refusal
 from tests.unit.test_exports import KINDS, OTHER, county  # noqa: F401  (the fixture)
 
 D = dt.date
@@ -191,12 +191,6 @@ def test_a_blank_community_means_every_one_and_an_unknown_one_is_named_as_the_op
         "社区（--community）“岚皋县民主镇”不在本数据库已知社区中",
         "community (--community) '岚皋县民主镇' is not a community this database knows",
     )
-
-
-def refusal(call: Any) -> tuple[str, str]:
-    with pytest.raises(CounterError) as caught:
-        call()
-    return caught.value.zh, caught.value.en
 
 
 def test_refusals_name_what_was_asked_in_both_languages(

@@ -38,7 +38,7 @@ from db.receipt_keys import (
     save,
     signing_key,
 )
-from forms.errors import CounterError
+from tests.conftest import refused
 
 STAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
 
@@ -49,12 +49,6 @@ def keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "hall" / "receipt-keys.json"
     monkeypatch.setenv("ZIYANG_RECEIPT_KEYS", str(path))
     return path
-
-
-def refused(call, *args, **kwargs) -> CounterError:  # type: ignore[no-untyped-def]
-    with pytest.raises(CounterError) as caught:
-        call(*args, **kwargs)
-    return caught.value
 
 
 def written(path: Path) -> dict[str, object]:

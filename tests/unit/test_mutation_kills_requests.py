@@ -26,7 +26,7 @@ from forms.catalogue import Catalogue
 from forms.citizen_id import make_citizen_id
 from forms.errors import CounterError
 from forms.workdays import add_working_days
-from tests.conftest import HOME, TODAY, IdMaker
+from tests.conftest import HOME, TODAY, IdMaker, refused
 
 D = dt.date
 BASIS_HOME = (
@@ -35,12 +35,6 @@ BASIS_HOME = (
 BASIS_PERMIT = (
     "“1126”机制·一本证定人：县乡村振兴局会同公安部门制定办事指南，明确“居住证”使用范围和权限"
 )
-
-
-def refused(call, *args, **kwargs) -> CounterError:  # type: ignore[no-untyped-def]
-    with pytest.raises(CounterError) as caught:
-        call(*args, **kwargs)
-    return caught.value
 
 
 @pytest.fixture

@@ -44,19 +44,12 @@ from db.setup import (
 )
 from forms import dates
 from forms.catalogue import Catalogue
-from forms.errors import CounterError
-from tests.conftest import HOME, SUPERVISOR
+from tests.conftest import HOME, SUPERVISOR, refused
 from tests.unit.test_receipts_and_backup import open_permit_request, resident, second_url
 
 __all__ = ["resident", "second_url"]  # the fixtures, used by name below
 
 OFFICER_PW = "zhangmin-pw"
-
-
-def refused(call, *args, **kwargs) -> CounterError:  # type: ignore[no-untyped-def]
-    with pytest.raises(CounterError) as caught:
-        call(*args, **kwargs)
-    return caught.value
 
 
 def stored_places() -> set[tuple[str, str, str]]:
