@@ -284,24 +284,6 @@ def test_a_bad_household_does_not_stop_the_households_after_it_being_matched(
     assert (result.imported, result.updated, result.unchanged, result.skipped) == (0, 0, 3, 4)
 
 
-def test_a_stored_head_left_out_is_named_on_the_new_heads_relation_cell(
-    database: peewee.Database, desk: Desk, tmp_path: Path
-) -> None:
-    rows = people()[:3]
-    run(desk, write_xlsx(tmp_path / "v1.xlsx", rows))
-    wife = [*rows[1]]
-    wife[1], wife[4], wife[7:14] = "李秀英", "户主", rows[0][7:14]
-    son = [*rows[2]]
-    son[1] = "李秀英"
-    result = run(desk, write_xlsx(tmp_path / "v2.xlsx", [wife, son]))
-    [problem] = [p for p in result.problems if p.row == 4]
-    assert problem == Problem(
-        4, "与户主关系", "户主",
-        "搬迁户 H000001 已有户主（周建国），名册中未列出该户主，不能另设户主",
-        "household H000001 already has a head who is not in the roster",
-    )  # fmt: skip
-
-
 def test_look_ups_in_small_chunks_find_every_stored_person(
     database: peewee.Database, desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

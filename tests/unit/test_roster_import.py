@@ -20,6 +20,7 @@ from db.roster import import_roster, read_csv
 from db.setup import Desk, check_known_community, known_communities, load_desk
 from forms.citizen_id import make_citizen_id, mask_id
 from forms.errors import CounterError
+from forms.roster import Problem
 from tests.conftest import HOME, TODAY
 
 HEADER = [
@@ -406,7 +407,12 @@ def test_a_member_made_head_while_the_stored_head_is_left_out_is_refused(
     son[1] = "李秀英"
     result = run(desk, write_xlsx(tmp_path / "v2.xlsx", [wife, son]))
     [problem] = [p for p in result.problems if p.row == 4]
-    assert problem.zh.startswith("搬迁户 H000001 已有户主（周建国）")
+    # named on the new head's relation cell, in both languages
+    assert problem == Problem(
+        4, "与户主关系", "户主",
+        "搬迁户 H000001 已有户主（周建国），名册中未列出该户主，不能另设户主",
+        "household H000001 already has a head who is not in the roster",
+    )  # fmt: skip
     assert Person.get(Person.relation_code == "02").name == "周建国"
 
 
