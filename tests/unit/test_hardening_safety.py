@@ -460,24 +460,30 @@ def test_demo_output_hides_the_password(cli, db_url: str) -> None:  # type: igno
 # ── 13. a constraint violation is one line naming the field, never the value ──
 
 
-def _duplicate_person(make_id: IdMaker) -> str:
+def stored_head_row(make_id: IdMaker) -> dict[str, Any]:
+    """A new household's head, as stored: her row (no id), for a test to insert again with
+    changes, as a second counter that raced past the operation's checks would."""
     from db.people import add_household, add_person
 
     household = add_household(
         origin_village="洄水镇双河村", community=HOME, moved_in=dt.date(2018, 3, 1), today=TODAY
     )
-    id_number = make_id(dt.date(1980, 1, 2), "女")
     person = add_person(
-        household_number=household.number, id_number=id_number, name="李秀英",
-        relation="户主", today=TODAY,
+        household_number=household.number, id_number=make_id(dt.date(1980, 1, 2), "女"),
+        name="李秀英", relation="户主", today=TODAY,
     )  # fmt: skip
-    # a second counter that passed the duplicate check a moment earlier inserts the same ID
     row = {f.name: getattr(person, f.name) for f in Person._meta.sorted_fields if f.name != "id"}
     row["household"] = person.household_id  # type: ignore[attr-defined]
+    return row
+
+
+def _duplicate_person(make_id: IdMaker) -> str:
+    # a second counter that passed the duplicate check a moment earlier inserts the same ID
+    row = stored_head_row(make_id)
     row["relation"], row["relation_code"] = "配偶", "10"  # only the ID collides, not the head
     with db.atomic():
         Person.insert(**row).execute()
-    return id_number
+    return str(row["id_number"])
 
 
 def test_a_duplicate_id_is_one_line_on_both_engines(
@@ -548,18 +554,8 @@ def test_a_second_head_from_a_race_names_the_head_rule(
     database: peewee.Database, make_id: IdMaker
 ) -> None:
     """The one-head index refuses a racing second 户主; the line says so on both engines."""
-    from db.people import add_household, add_person
-
-    household = add_household(
-        origin_village="洄水镇双河村", community=HOME, moved_in=dt.date(2018, 3, 1), today=TODAY
-    )
-    person = add_person(
-        household_number=household.number, id_number=make_id(dt.date(1980, 1, 2), "女"),
-        name="李秀英", relation="户主", today=TODAY,
-    )  # fmt: skip
     # a second counter that passed the one-head check a moment earlier inserts another head
-    row = {f.name: getattr(person, f.name) for f in Person._meta.sorted_fields if f.name != "id"}
-    row["household"] = person.household_id  # type: ignore[attr-defined]
+    row = stored_head_row(make_id)
     row["id_number"] = make_id(dt.date(1990, 5, 6), "男")
     with pytest.raises(peewee.IntegrityError) as caught, db.atomic():
         Person.insert(**row).execute()

@@ -17,8 +17,8 @@ import pytest
 from db.connection import db
 from db.errors import driver_error, translate
 from db.models import Household, Person, Sequence, Setting, Staff
-from db.people import add_household, add_person
-from tests.conftest import HOME, TODAY, IdMaker
+from tests.conftest import HOME, IdMaker
+from tests.unit.test_hardening_safety import stored_head_row
 
 UNIQUE = "{}与已有记录重复（可能另一窗口刚刚登记），未保存任何更改"
 UNIQUE_EN = "duplicate {}: another record (perhaps just saved at another counter) already has it; nothing was saved"
@@ -31,15 +31,7 @@ RULE_EN = "the data break a rule of the database ({}); nothing was saved"
 
 
 def _person_row(make_id: IdMaker) -> dict[str, Any]:
-    household = add_household(
-        origin_village="洄水镇双河村", community=HOME, moved_in=dt.date(2018, 3, 1), today=TODAY
-    )
-    person = add_person(
-        household_number=household.number, id_number=make_id(dt.date(1980, 1, 2), "女"),
-        name="李秀英", relation="户主", today=TODAY,
-    )  # fmt: skip
-    row = {f.name: getattr(person, f.name) for f in Person._meta.sorted_fields if f.name != "id"}
-    row["household"] = person.household_id  # type: ignore[attr-defined]
+    row = stored_head_row(make_id)
     row["relation"], row["relation_code"] = "配偶", "10"
     return row
 
