@@ -27,7 +27,7 @@ from urllib.parse import quote
 
 import peewee
 
-from db.connection import data_dir, db, is_postgres, sqlite_file
+from db.connection import db, is_postgres, setting_path, sqlite_file
 from db.setup import Desk
 from forms.errors import CounterError
 
@@ -54,8 +54,7 @@ class BackupResult:
 
 def backup_dir() -> Path:
     """Where backups go without --out: ZIYANG_BACKUP_DIR, else `backups/` in the data folder."""
-    raw = os.environ.get("ZIYANG_BACKUP_DIR", "").strip()
-    return Path(raw).expanduser().absolute() if raw else data_dir() / "backups"
+    return setting_path("ZIYANG_BACKUP_DIR", "backups")
 
 
 def _stamped(folder: Path, suffix: str, prefix: str = PREFIX) -> Path:

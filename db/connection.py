@@ -141,6 +141,13 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir("ziyang-counter", appauthor=False))
 
 
+def setting_path(env: str, name: str) -> Path:
+    """A file or folder this machine keeps: the environment variable `env` if set (~ expanded,
+    made absolute), else `name` in the data folder."""
+    raw = os.environ.get(env, "").strip()
+    return Path(raw).expanduser().absolute() if raw else data_dir() / name
+
+
 def default_url(name: str = "counter.db") -> str:
     return f"sqlite:///{data_dir() / name}"
 

@@ -24,7 +24,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from db.connection import data_dir
+from db.connection import setting_path
 from forms.errors import CounterError
 
 FORMAT = "ziyang-receipt-keys/1"
@@ -62,8 +62,7 @@ class KeyRing:
 
 def key_file() -> Path:
     """Where this machine keeps the hall's receipt keys."""
-    raw = os.environ.get(ENV, "").strip()
-    return Path(raw).expanduser().absolute() if raw else data_dir() / "receipt-keys.json"
+    return setting_path(ENV, "receipt-keys.json")
 
 
 def key_id_for(secret: str, scheme: str = SIGNING) -> str:
