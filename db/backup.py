@@ -27,7 +27,15 @@ from urllib.parse import quote
 
 import peewee
 
-from db.connection import db, is_postgres, setting_path, sqlite_file
+from db.connection import (
+    busy_error,
+    busy_timeout_ms,
+    db,
+    is_postgres,
+    setting_path,
+    sqlite_file,
+    write_budget_s,
+)
 from db.setup import Desk
 from forms.errors import CounterError
 
@@ -203,18 +211,12 @@ def _not_a_backup(path: Path) -> CounterError:
     )
 
 
-def _busy_ms() -> int:
-    from db.connection import busy_timeout_ms
-
-    return busy_timeout_ms()
-
-
 def _backup_sqlite(source: Path, target: Path, check_chain: bool = True) -> BackupResult:
     temporary = target.with_name(f".{target.name}.partial")
     temporary.unlink(missing_ok=True)
     src = sqlite3.connect(str(source), isolation_level=None)
     try:
-        src.execute(f"PRAGMA busy_timeout = {_busy_ms()}")
+        src.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
         src.execute("BEGIN")  # one read transaction: the counts and the copy are one moment
         counts = _sqlite_counts(src)
         dst = sqlite3.connect(str(temporary), isolation_level=None)
@@ -528,7 +530,7 @@ def _restore_sqlite(path: Path) -> None:
     src = _read_only(path)
     dst = sqlite3.connect(target, isolation_level=None)
     try:
-        dst.execute(f"PRAGMA busy_timeout = {_busy_ms()}")
+        dst.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
         # one step under the destination's write lock: all or nothing
         src.backup(dst, progress=_give_up_when_busy(), sleep=0.05)
         dst.execute("PRAGMA journal_mode = WAL")
@@ -542,20 +544,15 @@ def _restore_sqlite(path: Path) -> None:
         database.connect(reuse_if_open=True)
 
 
-SQLITE_BUSY, SQLITE_LOCKED = 5, 6
-
-
 def _give_up_when_busy() -> Callable[[int, int, int], None]:
     """The copy's progress check. Python's sqlite3 retries a busy destination for ever (the
     busy timeout does not apply to a backup step): while another counter holds the write lock,
     wait as a write would, then stop with the busy line; nothing was copied."""
-    from db.connection import busy_error, write_budget_s
-
     started = time.monotonic()
 
     def check(status: int, remaining: int, total: int) -> None:
         waited = time.monotonic() - started
-        if status in (SQLITE_BUSY, SQLITE_LOCKED) and waited >= write_budget_s():
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and waited >= write_budget_s():
             raise busy_error(waited)
 
     return check
